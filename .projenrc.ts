@@ -1,0 +1,116 @@
+import { JsonFile, javascript, typescript } from 'projen';
+import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/versions';
+import { workspacePackage } from './projenrc/workspace-package';
+
+const root = new typescript.TypeScriptProject({
+  name: 'orgmeta-monorepo',
+  description: 'Collects AWS Organizations account metadata for many tenants into CSV reports',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  typescriptVersion: TYPESCRIPT_VERSION,
+  projenrcTs: true,
+  sampleCode: false,
+  jest: false,
+  eslint: false,
+  prettier: false,
+  github: false,
+  release: false,
+  package: false,
+  licensed: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  devDeps: [
+    NODE_TYPES,
+    'nx@24.0.6',
+    'eslint@^9',
+    'typescript-eslint@^8',
+  ],
+});
+root.package.addField('private', true);
+root.package.addField('workspaces', ['packages/*', 'apps/*']);
+
+const core = workspacePackage(root, {
+  name: '@orgmeta/core',
+  outdir: 'packages/core',
+  description: 'Domain, configuration, collection pipeline and ports. Never imports the AWS SDK.',
+  deps: ['p-limit@^3'],
+});
+
+const csv = workspacePackage(root, {
+  name: '@orgmeta/csv',
+  outdir: 'packages/csv',
+  description: 'Account rows to RFC 4180 CSV, column order and formula escaping.',
+  deps: ['csv-stringify@^6.9'],
+  devDeps: ['csv-parse@^6'],
+  workspaceDeps: [core],
+});
+
+const awsAdapters = workspacePackage(root, {
+  name: '@orgmeta/aws-adapters',
+  outdir: 'packages/aws-adapters',
+  description: "AWS SDK v3 implementations of core's ports.",
+  deps: [
+    `@aws-sdk/client-dynamodb@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-sts@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-organizations@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
+    `@aws-sdk/credential-providers@${AWS_SDK_VERSION}`,
+  ],
+  workspaceDeps: [core],
+});
+
+const testSupport = workspacePackage(root, {
+  name: '@orgmeta/test-support',
+  outdir: 'packages/test-support',
+  description: 'Shared test support: moto server start/stop, seeding, the fault-injecting proxy, running the CLI.',
+  deps: [
+    `@aws-sdk/client-dynamodb@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-sts@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-organizations@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
+  ],
+});
+
+workspacePackage(root, {
+  name: '@orgmeta/cli',
+  outdir: 'apps/cli',
+  description: 'The orgmeta command.',
+  deps: ['yargs@~17.7.2', 'dotenv@^17'],
+  devDeps: ['@types/yargs@~17.0.33', 'csv-parse@^6'],
+  workspaceDeps: [core, csv, awsAdapters],
+  workspaceDevDeps: [testSupport],
+  bin: { orgmeta: 'lib/main.js' },
+  testTimeout: 120_000,
+  jestGlobalSetup: { setup: 'test/support/global-setup.ts', teardown: 'test/support/global-teardown.ts' },
+});
+
+new JsonFile(root, 'nx.json', {
+  obj: {
+    $schema: './node_modules/nx/schemas/nx-schema.json',
+    neverConnectToCloud: true,
+    analytics: false,
+    useDaemonProcess: false,
+    targetDefaults: {
+      compile: { dependsOn: ['^compile'], cache: true, inputs: ['{projectRoot}/src/**/*', '{projectRoot}/tsconfig*.json', '{projectRoot}/package.json'], outputs: ['{projectRoot}/lib'] },
+      // e2e tests run the compiled CLI and its compiled dependencies.
+      test: { dependsOn: ['compile', '^compile'], cache: false },
+    },
+  },
+});
+
+root.compileTask.reset('nx run-many -t compile --output-style=stream');
+root.testTask.reset();
+root.testTask.exec('bash scripts/ensure-moto.sh');
+root.testTask.exec('eslint --max-warnings 0 packages apps');
+root.testTask.exec('nx run-many -t test --output-style=stream --parallel=2');
+root.addTask('demo', {
+  description: 'Runs `orgmeta collect` against a local AWS emulator with sample tenants',
+  steps: [
+    { exec: 'bash scripts/ensure-moto.sh' },
+    { spawn: 'compile' },
+    { exec: 'node packages/test-support/lib/demo.js' },
+  ],
+});
+root.gitignore.exclude('/reports/', '/.nx/', '/tmp/', '.env');
+
+root.synth();

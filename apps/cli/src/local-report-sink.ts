@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ReportObject, ReportSink, StoredReport } from '@orgmeta/core';
+
+/**
+ * Writes reports under a directory with the same relative keys as in S3.
+ * Atomic: a temp file in the same folder, then rename, so a reader never sees half a report.
+ */
+export class LocalFileReportSink implements ReportSink {
+  constructor(private readonly outputDir: string) {}
+
+  async write(report: ReportObject): Promise<StoredReport> {
+    const path = join(this.outputDir, ...report.key.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, report.body, 'utf8');
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return { location: path };
+  }
+}

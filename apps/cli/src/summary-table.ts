@@ -1,0 +1,25 @@
+import type { RunSummary } from '@orgmeta/core';
+
+/** A plain table of the run for people; `--json` gives the same data for scripts. */
+export function formatSummary(summary: RunSummary, where: { readonly bucketName?: string; readonly manifest?: string }): string {
+  const header = ['TENANT', 'NAME', 'STATUS', 'ACCOUNTS', 'DURATION', 'REPORT / ERROR'];
+  const rows = summary.tenants.map((t) => [
+    t.tenantId,
+    t.tenantName,
+    t.status,
+    String(t.accounts),
+    `${(t.durationMs / 1000).toFixed(1)}s`,
+    t.status === 'succeeded' ? (t.s3Key ? `s3://${where.bucketName}/${t.s3Key}` : (t.localPath ?? '')) : `${t.error?.code}: ${t.error?.message}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  const out = [line(header), ...rows.map(line)];
+  for (const t of summary.tenants) {
+    if (t.error) out.push(`  ${t.tenantId} fix: ${t.error.hint}`);
+  }
+  for (const r of summary.invalidRecords) out.push(`Skipped item ${r.key}: ${r.reason}`);
+  const { totals } = summary;
+  out.push(`${totals.succeeded}/${totals.tenants} tenant(s) succeeded, ${totals.failed} failed, ${totals.accounts} account(s). Run ${summary.runId}.`);
+  if (where.manifest) out.push(`Manifest: ${where.manifest}`);
+  return out.join('\n');
+}

@@ -1,0 +1,42 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ConfigError, type CollectConfig, type OrganizationAccess, type ReportSink, type TenantSource } from '@orgmeta/core';
+import { clientConfig } from './client-config';
+import { DynamoDbTenantSource } from './dynamodb-tenant-source';
+import { S3ReportSink } from './s3-report-sink';
+import { StsOrganizationAccess } from './sts-organization-access';
+
+export interface AwsAdapters {
+  readonly tenantSource: TenantSource;
+  readonly organizations: OrganizationAccess;
+  /** Present when the configuration uploads to S3. */
+  readonly s3Sink?: ReportSink;
+}
+
+/** The collector's region from the SDK's own chain (AWS_REGION, profile…), without a network call. */
+export async function resolveAwsRegion(): Promise<string> {
+  try {
+    const region = await new DynamoDBClient({}).config.region();
+    if (region) return region;
+  } catch {
+    // no region anywhere in the chain: say how to set one
+  }
+  throw new ConfigError('Missing AWS region: set AWS_REGION (or a region in your AWS profile), e.g. AWS_REGION=us-east-1.');
+}
+
+/** Every AWS-backed port of a run, one client per service (Organizations: one per tenant). */
+export function createAwsAdapters(config: CollectConfig, region: string): AwsAdapters {
+  const settings = { region, maxAttempts: config.maxAttempts };
+  return {
+    tenantSource: new DynamoDbTenantSource(new DynamoDBClient(clientConfig(settings)), config.tableName),
+    organizations: new StsOrganizationAccess({ ...settings, sessionDurationSeconds: config.sessionDurationSeconds }),
+    s3Sink:
+      config.upload && config.bucketName
+        ? new S3ReportSink(new S3Client(clientConfig(settings)), {
+            bucketName: config.bucketName,
+            expectedBucketOwner: config.expectedBucketOwner,
+            kmsKeyId: config.kmsKeyId,
+          })
+        : undefined,
+  };
+}

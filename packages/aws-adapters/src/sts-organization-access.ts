@@ -1,0 +1,38 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { OrganizationAccess, OrganizationReader, TenantAccess } from '@orgmeta/core';
+import { clientConfig, type AwsClientSettings } from './client-config';
+import { OrganizationsReader } from './organizations-reader';
+
+export interface StsOrganizationAccessSettings extends AwsClientSettings {
+  /** Assumed-role session length; the SDK refreshes the credentials 5 minutes before they expire. */
+  readonly sessionDurationSeconds: number;
+}
+
+/** Assumes each tenant's role and gives a reader with its own Organizations client. */
+export class StsOrganizationAccess implements OrganizationAccess {
+  constructor(private readonly settings: StsOrganizationAccessSettings) {}
+
+  async connect(access: TenantAccess): Promise<OrganizationReader> {
+    const config = clientConfig(this.settings);
+    const assumeRole = fromTemporaryCredentials({
+      params: {
+        RoleArn: access.roleArn,
+        RoleSessionName: access.roleSessionName,
+        ExternalId: access.externalId,
+        DurationSeconds: this.settings.sessionDurationSeconds,
+      },
+      clientConfig: config,
+    });
+    // Assume once now so a denied role fails at this step, not inside the first Organizations call;
+    // hand those credentials to the client, which calls the provider again only to refresh them.
+    let firstCredentials: ReturnType<typeof assumeRole> | undefined = assumeRole();
+    await firstCredentials;
+    const credentials: typeof assumeRole = (identityProperties) => {
+      const pending = firstCredentials;
+      firstCredentials = undefined;
+      return pending ?? assumeRole(identityProperties);
+    };
+    return new OrganizationsReader(new OrganizationsClient({ ...config, credentials }));
+  }
+}

@@ -1,0 +1,200 @@
+import { ConfigError } from './errors';
+
+/** The validated configuration of one collection run. Core never reads `process.env`. */
+export interface CollectConfig {
+  readonly tableName: string;
+  readonly roleName: string;
+  /** Secret: never log it. */
+  readonly externalId?: string;
+  readonly upload: boolean;
+  readonly bucketName?: string;
+  /** Empty, or ends with `/`. */
+  readonly prefix: string;
+  readonly expectedBucketOwner?: string;
+  readonly kmsKeyId?: string;
+  readonly saveLocal: boolean;
+  readonly localOutputDir: string;
+  readonly tenantStatus: string;
+  readonly tenantService: string;
+  /** `--tenant`: narrow the run to these IDs (empty = all selected tenants). */
+  readonly tenantIds: readonly string[];
+  readonly includeOuPath: boolean;
+  /** Fixed tag columns, or undefined for every key found in the tenant. */
+  readonly tagKeys?: readonly string[];
+  readonly escapeFormulas: boolean;
+  readonly tenantConcurrency: number;
+  readonly accountConcurrency: number;
+  readonly maxAttempts: number;
+  /** Assumed-role session length in seconds; credentials are refreshed before they expire. */
+  readonly sessionDurationSeconds: number;
+}
+
+/** A raw value as it arrives from a CLI flag (typed by the parser) or an environment variable. */
+type RawValue = string | boolean | number | readonly (string | number)[] | undefined;
+
+interface SettingDefinition<K extends keyof CollectConfig> {
+  readonly key: K;
+  /** CLI flag without dashes, as yargs names it (camelCase is derived by yargs). */
+  readonly flag: string;
+  readonly envVar?: string;
+  readonly description: string;
+  /** Shown in help; `undefined` means no default. */
+  readonly defaultValue?: string;
+  readonly kind: 'string' | 'boolean' | 'number' | 'array';
+  /** Turns the raw value into the config value; returns an error sentence on bad input. */
+  readonly parse: (raw: RawValue) => CollectConfig[K] | { readonly error: string };
+}
+
+type AnySetting = { [K in keyof CollectConfig]-?: SettingDefinition<K> }[keyof CollectConfig];
+
+const TRUE_WORDS = ['true', '1', 'yes'];
+const FALSE_WORDS = ['false', '0', 'no', ''];
+
+function parseBoolean(raw: RawValue): boolean | { error: string } {
+  if (typeof raw === 'boolean') return raw;
+  const word = String(raw).trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  return { error: `"${String(raw)}" is not a boolean; use true/1/yes or false/0/no` };
+}
+
+function parseInteger(min: number, max: number) {
+  return (raw: RawValue): number | { error: string } => {
+    const text = String(raw).trim();
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      return { error: `"${String(raw)}" is not a whole number from ${min} to ${max}` };
+    }
+    return value;
+  };
+}
+
+function matching(pattern: RegExp, what: string) {
+  return (raw: RawValue): string | { error: string } => {
+    const text = String(raw).trim();
+    return pattern.test(text) ? text : { error: `"${String(raw)}" is not ${what}` };
+  };
+}
+
+const TWELVE_DIGITS = /^\d{12}$/;
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+const BUCKET_NAME = /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const TABLE_NAME = /^([a-zA-Z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[a-zA-Z0-9_.-]{3,255})$/;
+const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+function nonEmpty(what: string) {
+  return (raw: RawValue): string | { error: string } => {
+    const text = String(raw).trim();
+    return text ? text : { error: `${what} must not be empty` };
+  };
+}
+
+function normalisePrefix(raw: RawValue): string | { error: string } {
+  const text = String(raw).trim().replace(/^\/+/, '');
+  if (text.length > 512) return { error: 'the prefix is longer than 512 characters' };
+  return text === '' || text.endsWith('/') ? text : `${text}/`;
+}
+
+function parseTenantIds(raw: RawValue): string[] | { error: string } {
+  const items = (Array.isArray(raw) ? raw : String(raw).split(',')).map((v) => String(v).trim()).filter(Boolean);
+  const bad = items.find((id) => !TWELVE_DIGITS.test(id));
+  if (bad !== undefined) return { error: `"${bad}" is not a 12-digit AWS account ID` };
+  return [...new Set(items)];
+}
+
+function parseTagKeys(raw: RawValue): string[] | { error: string } {
+  const items = (Array.isArray(raw) ? raw.join(',') : String(raw)).split(',').map((k) => k.trim());
+  if (items.some((k) => k === '')) return { error: 'tag keys must be a comma-separated list without empty entries, e.g. CostCenter,Owner' };
+  if (new Set(items).size !== items.length) return { error: 'tag keys must not repeat' };
+  return items;
+}
+
+/**
+ * Every setting of a collection run: the one place that knows flag names,
+ * environment variables, defaults and validation. Help text is generated from it.
+ */
+export const COLLECT_SETTINGS: readonly AnySetting[] = [
+  { key: 'tableName', flag: 'table', envVar: 'TENANTS_TABLE_NAME', kind: 'string', description: 'DynamoDB table of tenants (required)', parse: matching(TABLE_NAME, 'a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -) or table ARN') },
+  { key: 'roleName', flag: 'role-name', envVar: 'CROSS_ACCOUNT_ROLE_NAME', kind: 'string', description: "Role assumed in each tenant's management account (required)", parse: matching(ROLE_NAME, 'an IAM role name (1-64 of letters, digits and +=,.@_-)') },
+  { key: 'externalId', flag: 'external-id', envVar: 'CROSS_ACCOUNT_EXTERNAL_ID', kind: 'string', description: 'STS ExternalId (a per-tenant external_id attribute wins)', parse: (raw) => (EXTERNAL_ID.test(String(raw)) ? String(raw) : { error: 'the value is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-)' }) },
+  { key: 'upload', flag: 'upload', kind: 'boolean', defaultValue: 'true', description: 'Upload reports to S3 (--no-upload writes only local copies)', parse: parseBoolean },
+  { key: 'bucketName', flag: 'bucket', envVar: 'REPORT_BUCKET_NAME', kind: 'string', description: 'S3 bucket for reports (required unless --no-upload)', parse: matching(BUCKET_NAME, 'a valid S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a letter or digit)') },
+  { key: 'prefix', flag: 'prefix', envVar: 'REPORT_PREFIX', kind: 'string', defaultValue: 'org-accounts/', description: 'Key prefix for reports and manifests', parse: normalisePrefix },
+  { key: 'expectedBucketOwner', flag: 'expected-bucket-owner', envVar: 'REPORT_BUCKET_OWNER', kind: 'string', description: 'Account ID sent as ExpectedBucketOwner on every S3 call', parse: matching(TWELVE_DIGITS, 'a 12-digit AWS account ID') },
+  { key: 'kmsKeyId', flag: 'kms-key-id', envVar: 'REPORT_KMS_KEY_ID', kind: 'string', description: "KMS key for SSE-KMS uploads (else the bucket's default encryption)", parse: nonEmpty('the KMS key ID') },
+  { key: 'saveLocal', flag: 'save-local', envVar: 'SAVE_LOCAL', kind: 'boolean', defaultValue: 'false', description: 'Also write reports to disk', parse: parseBoolean },
+  { key: 'localOutputDir', flag: 'out-dir', envVar: 'LOCAL_OUTPUT_DIR', kind: 'string', defaultValue: './reports', description: 'Where local reports go', parse: nonEmpty('the output directory') },
+  { key: 'tenantStatus', flag: 'tenant-status', envVar: 'TENANT_STATUS', kind: 'string', defaultValue: 'active', description: 'Status value that selects a tenant', parse: nonEmpty('the tenant status') },
+  { key: 'tenantService', flag: 'tenant-service', envVar: 'TENANT_SERVICE', kind: 'string', defaultValue: 'AWS Cloud Usage', description: 'Service value that selects a tenant', parse: nonEmpty('the tenant service') },
+  { key: 'tenantIds', flag: 'tenant', kind: 'array', defaultValue: '', description: 'Only these tenant IDs (repeatable)', parse: parseTenantIds },
+  { key: 'includeOuPath', flag: 'ou-path', envVar: 'INCLUDE_OU_PATH', kind: 'boolean', defaultValue: 'false', description: 'Fill the ou_path column (walks the OU tree)', parse: parseBoolean },
+  { key: 'tagKeys', flag: 'tag-keys', envVar: 'TAG_KEYS', kind: 'string', description: 'Fixed tag columns, e.g. CostCenter,Owner (default: every key found)', parse: parseTagKeys },
+  { key: 'escapeFormulas', flag: 'escape-formulas', envVar: 'ESCAPE_FORMULAS', kind: 'boolean', defaultValue: 'true', description: "Prefix cells starting with = + - @ tab CR LF with ' (--no-escape-formulas turns it off)", parse: parseBoolean },
+  { key: 'tenantConcurrency', flag: 'tenant-concurrency', envVar: 'TENANT_CONCURRENCY', kind: 'number', defaultValue: '8', description: 'Tenants collected in parallel', parse: parseInteger(1, 256) },
+  { key: 'accountConcurrency', flag: 'account-concurrency', envVar: 'ACCOUNT_CONCURRENCY', kind: 'number', defaultValue: '4', description: 'Tag calls in flight per tenant', parse: parseInteger(1, 64) },
+  { key: 'maxAttempts', flag: 'max-attempts', envVar: 'AWS_MAX_ATTEMPTS', kind: 'number', defaultValue: '8', description: 'Attempts per AWS call (throttling and transient errors are retried with backoff)', parse: parseInteger(1, 30) },
+  { key: 'sessionDurationSeconds', flag: 'session-duration', envVar: 'ROLE_SESSION_DURATION', kind: 'number', defaultValue: '3600', description: 'Assumed-role session length in seconds (900-3600; role chaining caps it at 1 hour)', parse: parseInteger(900, 3600) },
+];
+
+export interface ConfigInput {
+  /** Parsed CLI flags keyed by flag name; `undefined` when the flag was not given. */
+  readonly flags: Readonly<Record<string, unknown>>;
+  /** Environment variables (process env merged over the `.env` file by the app). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+function describeSource(setting: AnySetting, source: 'flag' | 'env'): string {
+  return source === 'flag' ? `--${setting.flag}` : `${setting.envVar}`;
+}
+
+function settingName(setting: AnySetting): string {
+  return setting.envVar ? `--${setting.flag} / ${setting.envVar}` : `--${setting.flag}`;
+}
+
+/**
+ * Resolves the run configuration: CLI flag > environment variable > default.
+ * Throws one ConfigError whose message has a line per problem, each naming the flag/variable.
+ */
+export function resolveCollectConfig(input: ConfigInput): CollectConfig {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const setting of COLLECT_SETTINGS) {
+    const flagValue = input.flags[setting.flag] as RawValue;
+    const envValue = setting.envVar ? input.env[setting.envVar] : undefined;
+    let raw: RawValue;
+    let source: 'flag' | 'env' | 'default';
+    if (flagValue !== undefined && !(Array.isArray(flagValue) && flagValue.length === 0)) {
+      raw = flagValue;
+      source = 'flag';
+    } else if (envValue !== undefined && envValue !== '') {
+      raw = envValue;
+      source = 'env';
+    } else if (setting.defaultValue !== undefined) {
+      raw = setting.defaultValue;
+      source = 'default';
+    } else {
+      continue;
+    }
+    const parsed = setting.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+      const where = source === 'default' ? settingName(setting) : describeSource(setting, source);
+      problems.push(`Invalid ${where}: ${parsed.error}.`);
+    } else {
+      values[setting.key] = parsed;
+    }
+  }
+  if (values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
+    problems.push('Missing tenant table: set --table or TENANTS_TABLE_NAME to the DynamoDB table of tenants.');
+  }
+  if (values.roleName === undefined && !problems.some((p) => p.includes('--role-name'))) {
+    problems.push("Missing role name: set --role-name or CROSS_ACCOUNT_ROLE_NAME to the role to assume in each tenant's management account.");
+  }
+  if (values.upload === true && values.bucketName === undefined && !problems.some((p) => p.includes('--bucket'))) {
+    problems.push('Missing report bucket: set --bucket or REPORT_BUCKET_NAME, or pass --no-upload to write only local copies.');
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  // With --no-upload the reports only go to disk, so saving locally is implied.
+  if (values.upload === false) values.saveLocal = true;
+  return values as unknown as CollectConfig;
+}

@@ -1,0 +1,39 @@
+/** Invalid or missing configuration: the run must stop before any AWS call. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The tenant table could not be read: nothing can be collected. */
+export class TenantSourceError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TenantSourceError';
+  }
+}
+
+/** What a failed tenant's summary entry says: the AWS error code, a message and a fix. */
+export interface FailureDetails {
+  readonly code: string;
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** One tenant could not be collected; carries what the operator needs to act. */
+export class TenantCollectionError extends Error {
+  readonly code: string;
+  readonly hint: string;
+
+  constructor(details: FailureDetails, options?: { cause?: unknown }) {
+    super(details.message, options);
+    this.name = 'TenantCollectionError';
+    this.code = details.code;
+    this.hint = details.hint;
+  }
+
+  toDetails(): FailureDetails {
+    return { code: this.code, message: this.message, hint: this.hint };
+  }
+}

@@ -1,0 +1,38 @@
+export { partitionForRegion, roleArn, roleSessionName } from './aws-names';
+export { COLLECT_SETTINGS, resolveCollectConfig } from './config';
+export type { CollectConfig, ConfigInput } from './config';
+export { ConfigError, TenantCollectionError, TenantSourceError } from './errors';
+export type { FailureDetails } from './errors';
+export { describeFailure, errorCode, remediationHint } from './failures';
+export type { CollectionStage, FailureContext } from './failures';
+export { buildReport, collectRun, newRunId } from './pipeline';
+export type { ManifestOutcome, PipelineDependencies, RunOutcome } from './pipeline';
+export type {
+  LogFields,
+  Logger,
+  OrganizationAccess,
+  OrganizationReader,
+  ReportObject,
+  ReportRenderer,
+  ReportSink,
+  StoredReport,
+  TenantAccess,
+  TenantSource,
+} from './ports';
+export { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, partitionDate, reportKey } from './report-layout';
+export { selectTenants } from './tenants';
+export type { TenantSelection, TenantSelectionCriteria } from './tenants';
+export type {
+  Account,
+  AccountWithDetails,
+  InvalidRecord,
+  Organization,
+  RunSummary,
+  Tag,
+  Tenant,
+  TenantAttribute,
+  TenantRecord,
+  TenantReport,
+  TenantResult,
+  TenantStatus,
+} from './types';

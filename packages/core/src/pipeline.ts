@@ -1,0 +1,285 @@
+import { createHash, randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
+import { partitionForRegion, roleArn, roleSessionName } from './aws-names';
+import type { CollectConfig } from './config';
+import { TenantCollectionError } from './errors';
+import { describeFailure, type CollectionStage, type FailureContext } from './failures';
+import type { Logger, OrganizationAccess, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
+import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
+import { selectTenants } from './tenants';
+import type { Account, AccountWithDetails, RunSummary, Tenant, TenantReport, TenantResult } from './types';
+
+export interface PipelineDependencies {
+  readonly tenantSource: TenantSource;
+  readonly organizations: OrganizationAccess;
+  readonly render: ReportRenderer;
+  /** Where reports go; the app wires these from the configuration (S3, local disk, or both). */
+  readonly sinks: { readonly s3?: ReportSink; readonly local?: ReportSink };
+  readonly logger: Logger;
+  /** Region of the collector; decides the ARN partition. */
+  readonly region: string;
+  readonly clock?: () => Date;
+  /** Called as each tenant finishes, e.g. for a progress display. */
+  readonly onTenantFinished?: (result: TenantResult) => void;
+}
+
+export interface ManifestOutcome {
+  readonly s3Key?: string;
+  readonly localPath?: string;
+  readonly error?: string;
+}
+
+export interface RunOutcome {
+  readonly summary: RunSummary;
+  readonly manifest: ManifestOutcome;
+}
+
+/** Sortable, unique, and valid in a RoleSessionName and an S3 key. */
+export function newRunId(startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function byOrdinal(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The whole job: read the tenant table, collect every selected tenant (one
+ * tenant's failure never touches another's report), then write the manifest.
+ * Throws only when the tenant table cannot be read; then nothing is written.
+ */
+export async function collectRun(config: CollectConfig, deps: PipelineDependencies): Promise<RunOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const startedAt = clock();
+  const runId = newRunId(startedAt);
+  const { logger } = deps;
+
+  const records = await deps.tenantSource.readTenantRecords();
+  const selection = selectTenants(records, { status: config.tenantStatus, service: config.tenantService });
+  for (const warning of selection.warnings) logger.warn(warning);
+  for (const invalid of selection.invalidRecords) logger.warn(`Skipped tenant-table item ${invalid.key}: ${invalid.reason}`);
+
+  const { tenants, unknownTenantIds } = narrowToRequested(selection.tenants, config.tenantIds);
+  logger.info(`Collecting ${tenants.length} tenant(s)`, { runId, tenants: tenants.length, invalidRecords: selection.invalidRecords.length });
+
+  const context: RunContext = { config, deps, runId, startedAt, partition: partitionForRegion(deps.region) };
+  const limit = pLimit(config.tenantConcurrency);
+  const collected = await Promise.all(
+    tenants.map((tenant) =>
+      limit(async () => {
+        const result = await collectTenant(tenant, context);
+        deps.onTenantFinished?.(result);
+        return result;
+      }),
+    ),
+  );
+  const notSelected = unknownTenantIds.map((tenantId) => notSelectedResult(tenantId, config));
+  notSelected.forEach((result) => deps.onTenantFinished?.(result));
+  const results = [...collected, ...notSelected].sort((a, b) => byOrdinal(a.tenantId, b.tenantId));
+
+  const succeeded = results.filter((r) => r.status === 'succeeded');
+  const summary: RunSummary = {
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: clock().toISOString(),
+    tenants: results,
+    invalidRecords: selection.invalidRecords,
+    totals: {
+      tenants: results.length,
+      succeeded: succeeded.length,
+      failed: results.length - succeeded.length,
+      accounts: succeeded.reduce((sum, r) => sum + r.accounts, 0),
+    },
+  };
+  const manifest = await writeManifest(summary, context);
+  return { summary, manifest };
+}
+
+interface RunContext {
+  readonly config: CollectConfig;
+  readonly deps: PipelineDependencies;
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly partition: string;
+}
+
+function narrowToRequested(tenants: Tenant[], requested: readonly string[]): { tenants: Tenant[]; unknownTenantIds: string[] } {
+  const sorted = [...tenants].sort((a, b) => byOrdinal(a.tenantId, b.tenantId));
+  if (requested.length === 0) return { tenants: sorted, unknownTenantIds: [] };
+  const known = new Set(sorted.map((t) => t.tenantId));
+  return {
+    tenants: sorted.filter((t) => requested.includes(t.tenantId)),
+    unknownTenantIds: requested.filter((id) => !known.has(id)),
+  };
+}
+
+function notSelectedResult(tenantId: string, config: CollectConfig): TenantResult {
+  return {
+    tenantId,
+    tenantName: '',
+    status: 'failed',
+    accounts: 0,
+    durationMs: 0,
+    error: {
+      code: 'TenantNotSelected',
+      message: `Tenant ${tenantId} (from --tenant) is not a valid tenant with status "${config.tenantStatus}" and service "${config.tenantService}" in table ${config.tableName}.`,
+      hint: 'Check the tenant_id, status and service attributes of its item in the tenant table (see invalidRecords), or drop that --tenant.',
+    },
+  };
+}
+
+/** Runs one step; any error becomes a TenantCollectionError naming the step, the AWS code and a fix. */
+async function step<T>(stage: CollectionStage, failureContext: FailureContext, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw new TenantCollectionError(describeFailure(stage, error, failureContext), { cause: error });
+  }
+}
+
+async function collectTenant(tenant: Tenant, context: RunContext): Promise<TenantResult> {
+  const { config, deps, runId, startedAt } = context;
+  const began = Date.now();
+  const arn = roleArn(context.partition, tenant.tenantId, tenant.roleName ?? config.roleName);
+  const failureContext: FailureContext = {
+    roleArn: arn,
+    tenantId: tenant.tenantId,
+    bucketName: config.bucketName,
+    prefix: config.prefix,
+    maxAttempts: config.maxAttempts,
+  };
+  const log = deps.logger;
+  log.debug('Collecting tenant', { tenantId: tenant.tenantId, roleArn: arn });
+  try {
+    const reader = await step('AssumeRole', failureContext, () =>
+      deps.organizations.connect({
+        tenantId: tenant.tenantId,
+        roleArn: arn,
+        roleSessionName: roleSessionName(runId),
+        externalId: tenant.externalId ?? config.externalId,
+      }),
+    );
+    const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization());
+    if (organization.managementAccountId !== tenant.tenantId) {
+      log.warn(`Tenant ${tenant.tenantId}: the organization's management account is ${organization.managementAccountId}, not the tenant ID; the role may be in a member account.`, { tenantId: tenant.tenantId });
+    }
+    const accounts = await step('ListAccounts', failureContext, () => listAllAccounts(reader));
+    const tags = await step('ListTagsForResource', failureContext, () => tagsByAccount(reader, accounts, config.accountConcurrency));
+    const ouPaths = config.includeOuPath ? await step('OuPaths', failureContext, () => reader.accountOuPaths()) : new Map<string, string>();
+
+    const report = buildReport(tenant, organization, accounts, tags, ouPaths, config.tagKeys, startedAt);
+    const body = deps.render(report);
+    const object: ReportObject = {
+      key: reportKey(config.prefix, startedAt, tenant.tenantId),
+      body,
+      contentType: REPORT_CONTENT_TYPE,
+      sha256Hex: sha256Hex(body),
+      metadata: { 'run-id': runId, 'row-count': String(accounts.length) },
+    };
+    // Local first: when the upload then fails, the operator still has the data (SPEC: "the local copy stays").
+    let localPath: string | undefined;
+    if (deps.sinks.local) {
+      const sink = deps.sinks.local;
+      localPath = (await step('LocalWrite', failureContext, () => sink.write(object))).location;
+    }
+    let s3Key: string | undefined;
+    if (deps.sinks.s3) {
+      const sink = deps.sinks.s3;
+      s3Key = (await step('S3Upload', failureContext, () => sink.write(object))).location;
+    }
+    const result: TenantResult = {
+      tenantId: tenant.tenantId,
+      tenantName: tenant.tenantName,
+      status: 'succeeded',
+      accounts: accounts.length,
+      s3Key,
+      localPath,
+      sha256: object.sha256Hex,
+      durationMs: Date.now() - began,
+    };
+    log.info(`Tenant ${tenant.tenantId}: ${accounts.length} account(s) collected`, { tenantId: tenant.tenantId, accounts: accounts.length, s3Key, localPath });
+    return result;
+  } catch (error) {
+    const details = error instanceof TenantCollectionError ? error.toDetails() : describeFailure('Selection', error, failureContext);
+    log.error(`Tenant ${tenant.tenantId} failed: ${details.code}: ${details.message}`, { tenantId: tenant.tenantId, code: details.code, hint: details.hint });
+    return {
+      tenantId: tenant.tenantId,
+      tenantName: tenant.tenantName,
+      status: 'failed',
+      accounts: 0,
+      durationMs: Date.now() - began,
+      error: details,
+    };
+  }
+}
+
+async function listAllAccounts(reader: OrganizationReader): Promise<Account[]> {
+  const accounts: Account[] = [];
+  for await (const page of reader.listAccounts()) accounts.push(...page);
+  return accounts;
+}
+
+async function tagsByAccount(reader: OrganizationReader, accounts: readonly Account[], concurrency: number): Promise<Map<string, Map<string, string>>> {
+  const limit = pLimit(concurrency);
+  const entries = await Promise.all(
+    accounts.map((account) =>
+      limit(async () => {
+        const tags = await reader.listTags(account.id);
+        return [account.id, new Map(tags.map((t) => [t.key, t.value]))] as const;
+      }),
+    ),
+  );
+  return new Map(entries);
+}
+
+/** The report's rows (sorted by account ID) and tag columns (fixed, or every key found, ordinal order). */
+export function buildReport(
+  tenant: Tenant,
+  organization: TenantReport['organization'],
+  accounts: readonly Account[],
+  tags: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  ouPaths: ReadonlyMap<string, string>,
+  fixedTagKeys: readonly string[] | undefined,
+  collectedAt: Date,
+): TenantReport {
+  const unique = new Map(accounts.map((a) => [a.id, a]));
+  const rows: AccountWithDetails[] = [...unique.values()]
+    .sort((a, b) => byOrdinal(a.id, b.id))
+    .map((account) => ({ ...account, tags: tags.get(account.id) ?? new Map(), ouPath: ouPaths.get(account.id) ?? '' }));
+  const tagKeys = fixedTagKeys ?? [...new Set(rows.flatMap((r) => [...r.tags.keys()]))].sort(byOrdinal);
+  return { tenant, organization, accounts: rows, tagKeys, collectedAt };
+}
+
+async function writeManifest(summary: RunSummary, context: RunContext): Promise<ManifestOutcome> {
+  const { config, deps, startedAt } = context;
+  const body = `${JSON.stringify(summary, null, 2)}\n`;
+  const object: ReportObject = {
+    key: manifestKey(config.prefix, startedAt, summary.runId),
+    body,
+    contentType: MANIFEST_CONTENT_TYPE,
+    sha256Hex: sha256Hex(body),
+    metadata: { 'run-id': summary.runId },
+  };
+  const outcome: { s3Key?: string; localPath?: string; error?: string } = {};
+  const problems: string[] = [];
+  for (const [where, sink] of [['local', deps.sinks.local], ['s3', deps.sinks.s3]] as const) {
+    if (!sink) continue;
+    try {
+      const stored = await sink.write(object);
+      if (where === 's3') outcome.s3Key = stored.location;
+      else outcome.localPath = stored.location;
+    } catch (error) {
+      problems.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (problems.length > 0) {
+    outcome.error = `The run manifest could not be written (${problems.join('; ')})`;
+    deps.logger.error(outcome.error);
+  }
+  return outcome;
+}

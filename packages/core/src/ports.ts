@@ -1,0 +1,63 @@
+import type { Account, Organization, Tag, TenantRecord, TenantReport } from './types';
+
+/** Structured log fields; values must never hold secrets. */
+export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** Where core's diagnostics go; the apps decide the format and destination. */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+/** Gives every item of the tenant table (all pages). */
+export interface TenantSource {
+  readTenantRecords(): Promise<TenantRecord[]>;
+}
+
+export interface TenantAccess {
+  readonly tenantId: string;
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  /** Secret: adapters must never log it. */
+  readonly externalId?: string;
+}
+
+/** Opens read access to one tenant's organization (assumes its role). */
+export interface OrganizationAccess {
+  connect(access: TenantAccess): Promise<OrganizationReader>;
+}
+
+/** Read-only view of one organization, through one tenant's credentials. */
+export interface OrganizationReader {
+  describeOrganization(): Promise<Organization>;
+  /** Every account, page by page. */
+  listAccounts(): AsyncIterable<readonly Account[]>;
+  /** Every tag of one account (all pages). */
+  listTags(accountId: string): Promise<Tag[]>;
+  /** OU path (`Root/Workloads/Prod`) of every account, keyed by account ID. */
+  accountOuPaths(): Promise<ReadonlyMap<string, string>>;
+}
+
+export interface StoredReport {
+  /** Where it went: an S3 key or a local path. */
+  readonly location: string;
+}
+
+export interface ReportObject {
+  /** Relative key, e.g. `org-accounts/dt=2024-05-01/tenant_id=…/accounts.csv`. */
+  readonly key: string;
+  readonly body: string;
+  readonly contentType: string;
+  readonly sha256Hex: string;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** A destination for reports and manifests; a write is all-or-nothing. */
+export interface ReportSink {
+  write(report: ReportObject): Promise<StoredReport>;
+}
+
+/** Turns a tenant's collected data into the report file's text. */
+export type ReportRenderer = (report: TenantReport) => string;

@@ -1,0 +1,92 @@
+/** A tenant selected from the tenant table: one AWS Organization. */
+export interface Tenant {
+  /** 12-digit management account ID. */
+  readonly tenantId: string;
+  readonly tenantName: string;
+  /** Per-tenant role name override (`role_name` attribute). */
+  readonly roleName?: string;
+  /** Per-tenant STS ExternalId (`external_id` attribute). Secret: never log it. */
+  readonly externalId?: string;
+}
+
+/** One attribute of a tenant-table item, with its DynamoDB type kept so bad types can be reported. */
+export type TenantAttribute =
+  | { readonly type: 'S'; readonly value: string }
+  | { readonly type: 'N'; readonly value: string }
+  | { readonly type: 'other'; readonly dynamoType: string };
+
+/** One raw tenant-table item as the tenant source read it. */
+export type TenantRecord = Readonly<Record<string, TenantAttribute>>;
+
+export interface InvalidRecord {
+  /** How to find the item in the table, e.g. `tenant_id=12345`. */
+  readonly key: string;
+  readonly reason: string;
+}
+
+export interface Organization {
+  readonly id: string;
+  readonly arn: string;
+  readonly managementAccountId: string;
+  readonly managementAccountEmail: string;
+}
+
+export interface Account {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly email: string;
+  /** `State` where the API gives it, else the older `Status`. */
+  readonly state: string;
+  readonly joinedMethod: string;
+  readonly joinedTimestamp?: Date;
+}
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** Everything the report of one tenant is made from. */
+export interface TenantReport {
+  readonly tenant: Tenant;
+  readonly organization: Organization;
+  readonly accounts: readonly AccountWithDetails[];
+  /** Tag columns, in order. */
+  readonly tagKeys: readonly string[];
+  readonly collectedAt: Date;
+}
+
+export interface AccountWithDetails extends Account {
+  readonly tags: ReadonlyMap<string, string>;
+  /** `Root/Workloads/Prod`, or empty when OU paths were not requested. */
+  readonly ouPath: string;
+}
+
+export type TenantStatus = 'succeeded' | 'failed';
+
+export interface TenantResult {
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly status: TenantStatus;
+  readonly accounts: number;
+  readonly s3Key?: string;
+  readonly localPath?: string;
+  readonly sha256?: string;
+  readonly durationMs: number;
+  readonly error?: { readonly code: string; readonly message: string; readonly hint: string };
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly tenants: readonly TenantResult[];
+  readonly invalidRecords: readonly InvalidRecord[];
+  readonly totals: {
+    readonly tenants: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly accounts: number;
+  };
+}

@@ -1,0 +1,94 @@
+import { javascript, typescript } from 'projen';
+import { JEST_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './versions';
+
+export interface WorkspacePackageOptions {
+  /** npm name, e.g. `@orgmeta/core`. */
+  readonly name: string;
+  /** Folder under the repository root, e.g. `packages/core`. */
+  readonly outdir: string;
+  readonly description: string;
+  readonly deps?: string[];
+  readonly devDeps?: string[];
+  /** Other workspace packages this one imports. */
+  readonly workspaceDeps?: typescript.TypeScriptProject[];
+  /** Workspace packages used only by tests and scripts. */
+  readonly workspaceDevDeps?: typescript.TypeScriptProject[];
+  /** Jest globalSetup/globalTeardown modules (relative to the package), e.g. to start moto once. */
+  readonly jestGlobalSetup?: { readonly setup: string; readonly teardown: string };
+  readonly bin?: Record<string, string>;
+  /** Jest testTimeout in ms; e2e suites talk to moto and need more. */
+  readonly testTimeout?: number;
+}
+
+/**
+ * One TypeScript package of the monorepo. Everything generic lives here so each
+ * package is declared in a few lines in .projenrc.ts.
+ */
+export function workspacePackage(root: typescript.TypeScriptProject, options: WorkspacePackageOptions): typescript.TypeScriptProject {
+  const pkg = new typescript.TypeScriptProject({
+    parent: root,
+    outdir: options.outdir,
+    name: options.name,
+    description: options.description,
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    typescriptVersion: TYPESCRIPT_VERSION,
+    projenrcTs: false,
+    sampleCode: false,
+    eslint: false, // one flat config at the root lints every package
+    prettier: false,
+    github: false,
+    release: false,
+    package: false,
+    licensed: false,
+    depsUpgrade: false,
+    pullRequestTemplate: false,
+    entrypoint: 'lib/index.js',
+    deps: [...(options.deps ?? []), ...(options.workspaceDeps ?? []).map((p) => `${p.package.packageName}@0.0.0`)],
+    devDeps: [NODE_TYPES, ...(options.devDeps ?? []), ...(options.workspaceDevDeps ?? []).map((p) => `${p.package.packageName}@0.0.0`)],
+    bin: options.bin,
+    tsconfig: {
+      compilerOptions: {
+        module: 'node16',
+        moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+        target: 'ES2022',
+        lib: ['es2022'],
+        strict: true,
+        noUnusedLocals: true,
+        noUnusedParameters: true,
+        skipLibCheck: true,
+        isolatedModules: true,
+      },
+    },
+    jestOptions: {
+      jestVersion: JEST_VERSION,
+      updateSnapshot: javascript.UpdateSnapshot.NEVER,
+      junitReporting: false,
+      configFilePath: 'jest.config.json',
+      jestConfig: {
+        testMatch: ['<rootDir>/test/**/*.test.ts'],
+        testTimeout: options.testTimeout ?? 5_000,
+        collectCoverage: false,
+        ...(options.jestGlobalSetup
+          ? { globalSetup: `<rootDir>/${options.jestGlobalSetup.setup}`, globalTeardown: `<rootDir>/${options.jestGlobalSetup.teardown}` }
+          : {}),
+      },
+    },
+    tsJestOptions: {
+      // Type errors are caught by the `typecheck` step; transpiling alone is 3-5x faster.
+      transformOptions: { isolatedModules: true },
+    },
+  });
+  // Install once at the root (npm workspaces); a subproject must not run its own
+  // npm install or re-synthesise the tree.
+  for (const name of ['install', 'install:ci', 'default']) {
+    pkg.tasks.tryFind(name)?.reset();
+  }
+  pkg.package.addField('version', '0.0.0');
+  pkg.package.addField('private', true);
+  // Type-check the tests too, since ts-jest only transpiles them.
+  const typecheck = pkg.addTask('typecheck', { exec: 'tsc --noEmit -p tsconfig.dev.json' });
+  pkg.testTask.prependSpawn(typecheck);
+  pkg.gitignore.exclude('lib/', '*.tsbuildinfo');
+  return pkg;
+}
