@@ -1,4 +1,5 @@
 import { JsonFile, javascript, typescript } from 'projen';
+import { addEslintConfig } from './projenrc/eslint';
 import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/versions';
 import { workspacePackage } from './projenrc/workspace-package';
 
@@ -41,7 +42,7 @@ const csv = workspacePackage(root, {
   outdir: 'packages/csv',
   description: 'Account rows to RFC 4180 CSV, column order and formula escaping.',
   deps: ['csv-stringify@^6.9'],
-  devDeps: ['csv-parse@^6'],
+  devDeps: ['csv-parse@^6', 'fast-check@^4'],
   workspaceDeps: [core],
 });
 
@@ -56,6 +57,7 @@ const awsAdapters = workspacePackage(root, {
     `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
     `@aws-sdk/credential-providers@${AWS_SDK_VERSION}`,
   ],
+  devDeps: ['aws-sdk-client-mock@^4'],
   workspaceDeps: [core],
 });
 
@@ -69,6 +71,7 @@ const testSupport = workspacePackage(root, {
     `@aws-sdk/client-organizations@${AWS_SDK_VERSION}`,
     `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
   ],
+  testTimeout: 60_000,
 });
 
 workspacePackage(root, {
@@ -76,7 +79,7 @@ workspacePackage(root, {
   outdir: 'apps/cli',
   description: 'The orgmeta command.',
   deps: ['yargs@~17.7.2', 'dotenv@^17'],
-  devDeps: ['@types/yargs@~17.0.33', 'csv-parse@^6'],
+  devDeps: ['@types/yargs@~17.0.33', 'csv-parse@^6', `@aws-sdk/client-s3@${AWS_SDK_VERSION}`, `@aws-sdk/client-dynamodb@${AWS_SDK_VERSION}`],
   workspaceDeps: [core, csv, awsAdapters],
   workspaceDevDeps: [testSupport],
   bin: { orgmeta: 'lib/main.js' },
@@ -98,8 +101,12 @@ new JsonFile(root, 'nx.json', {
   },
 });
 
+addEslintConfig(root);
+
 root.compileTask.reset('nx run-many -t compile --output-style=stream');
 root.testTask.reset();
+root.testTask.env('NX_NO_CLOUD', 'true');
+root.testTask.env('NX_TUI', 'false');
 root.testTask.exec('bash scripts/ensure-moto.sh');
 root.testTask.exec('eslint --max-warnings 0 packages apps');
 root.testTask.exec('nx run-many -t test --output-style=stream --parallel=2');

@@ -57,6 +57,7 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
         noUnusedLocals: true,
         noUnusedParameters: true,
         skipLibCheck: true,
+        // ts-jest then only transpiles (3-5x faster); the `typecheck` step catches type errors.
         isolatedModules: true,
       },
     },
@@ -74,10 +75,6 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
           : {}),
       },
     },
-    tsJestOptions: {
-      // Type errors are caught by the `typecheck` step; transpiling alone is 3-5x faster.
-      transformOptions: { isolatedModules: true },
-    },
   });
   // Install once at the root (npm workspaces); a subproject must not run its own
   // npm install or re-synthesise the tree.
@@ -87,8 +84,10 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
   pkg.package.addField('version', '0.0.0');
   pkg.package.addField('private', true);
   // Type-check the tests too, since ts-jest only transpiles them.
-  const typecheck = pkg.addTask('typecheck', { exec: 'tsc --noEmit -p tsconfig.dev.json' });
+  const typecheck = pkg.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' });
   pkg.testTask.prependSpawn(typecheck);
+  // The SDK's "Node.js 22 will be needed" notice is noise in test output; the CLI itself still logs it.
+  pkg.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
   pkg.gitignore.exclude('lib/', '*.tsbuildinfo');
   return pkg;
 }

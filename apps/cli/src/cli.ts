@@ -33,6 +33,16 @@ function collectOptions(): Record<string, Options> {
   return options;
 }
 
+/** A repeated single-value flag means its last value, as in most CLIs (yargs would make it an array). */
+function lastValueOfRepeatedFlags(argv: Record<string, unknown>): Record<string, unknown> {
+  const flags = { ...argv };
+  for (const setting of COLLECT_SETTINGS) {
+    const value = flags[setting.flag];
+    if (setting.kind !== 'array' && Array.isArray(value)) flags[setting.flag] = value[value.length - 1];
+  }
+  return flags;
+}
+
 function loggerFor(argv: GlobalOptions, env: NodeJS.ProcessEnv, extraSecrets: readonly (string | undefined)[] = []): StderrLogger {
   const level: LogLevel = argv.verbose ? 'debug' : argv.quiet ? 'warn' : 'info';
   return new StderrLogger({
@@ -55,7 +65,7 @@ async function runCollect(argv: Record<string, unknown> & GlobalOptions): Promis
   let config: CollectConfig;
   let region: string;
   try {
-    config = resolveCollectConfig({ flags: argv, env });
+    config = resolveCollectConfig({ flags: lastValueOfRepeatedFlags(argv), env });
     region = await resolveAwsRegion();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -90,6 +100,8 @@ async function runCollect(argv: Record<string, unknown> & GlobalOptions): Promis
 export function buildCli(args: readonly string[]): Argv {
   return yargs([...args])
     .scriptName('orgmeta')
+    // Keys stay as the flags are spelled: core looks them up by flag name.
+    .parserConfiguration({ 'camel-case-expansion': false })
     .usage('$0 <command> [options]\n\nCollects the accounts of every tenant AWS Organization into CSV reports.')
     .option('json', { type: 'boolean', describe: 'Print the run summary as JSON on stdout' })
     .option('log-format', { choices: ['text', 'json'] as const, describe: 'Log line format on stderr [default text]' })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ReportObject, ReportSink, StoredReport } from '@orgmeta/core';
 
 /**
@@ -8,7 +8,12 @@ import type { ReportObject, ReportSink, StoredReport } from '@orgmeta/core';
  * Atomic: a temp file in the same folder, then rename, so a reader never sees half a report.
  */
 export class LocalFileReportSink implements ReportSink {
-  constructor(private readonly outputDir: string) {}
+  private readonly outputDir: string;
+
+  /** Paths in the summary are absolute, so a manifest still points at the file from elsewhere. */
+  constructor(outputDir: string) {
+    this.outputDir = resolve(outputDir);
+  }
 
   async write(report: ReportObject): Promise<StoredReport> {
     const path = join(this.outputDir, ...report.key.split('/'));

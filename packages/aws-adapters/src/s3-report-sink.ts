@@ -21,6 +21,7 @@ export class S3ReportSink implements ReportSink {
         Key: report.key,
         Body: report.body,
         ContentType: report.contentType,
+        ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: Buffer.from(report.sha256Hex, 'hex').toString('base64'),
         Metadata: { ...report.metadata },
         ExpectedBucketOwner: this.settings.expectedBucketOwner,

@@ -4,3 +4,5 @@ export { CLI_MAIN, runOrgmeta } from './run-cli';
 export type { CliResult } from './run-cli';
 export { actAs, clientOptions, createBucket, seedOrganization, seedTenantTable, tenantItem } from './seed';
 export type { CreatedAccount, CreatedOrganization, SeedAccount, SeedOrganization, SeedTag, TenantItem } from './seed';
+export { startFaultProxy } from './fault-proxy';
+export type { FaultProxy, FaultProxyOptions, FaultProxyStats, FaultResponse, FaultRule, ProxiedCall, RateLimit } from './fault-proxy';

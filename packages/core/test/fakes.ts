@@ -1,0 +1,118 @@
+import type { Account, Logger, Organization, OrganizationAccess, OrganizationReader, ReportObject, ReportSink, Tag, TenantAccess, TenantRecord, TenantSource } from '../src';
+
+/** In-memory ports for fast pipeline tests: no network, no disk. */
+
+export class RecordingLogger implements Logger {
+  readonly lines: { level: string; message: string }[] = [];
+  debug(message: string): void {
+    this.lines.push({ level: 'debug', message });
+  }
+  info(message: string): void {
+    this.lines.push({ level: 'info', message });
+  }
+  warn(message: string): void {
+    this.lines.push({ level: 'warn', message });
+  }
+  error(message: string): void {
+    this.lines.push({ level: 'error', message });
+  }
+  messages(level: string): string[] {
+    return this.lines.filter((l) => l.level === level).map((l) => l.message);
+  }
+}
+
+export class StaticTenantSource implements TenantSource {
+  constructor(private readonly records: TenantRecord[]) {}
+  async readTenantRecords(): Promise<TenantRecord[]> {
+    return this.records;
+  }
+}
+
+export function record(fields: Record<string, string | number>): TenantRecord {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { type: 'N' as const, value: String(v) } : { type: 'S' as const, value: v }]),
+  );
+}
+
+export function activeTenant(tenantId: string, extra: Record<string, string> = {}): TenantRecord {
+  return record({ tenant_id: tenantId, status: 'active', service: 'AWS Cloud Usage', ...extra });
+}
+
+export class AwsError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+export interface FakeOrganization {
+  readonly organization: Organization;
+  /** Pages of ListAccounts, as the API would return them. */
+  readonly accountPages: Account[][];
+  readonly tags?: Record<string, Tag[]>;
+  readonly ouPaths?: Record<string, string>;
+  /** Fail this step with this error. */
+  readonly failAt?: { readonly step: 'connect' | 'describe' | 'listAccounts' | 'listTags'; readonly error: Error; readonly afterPages?: number };
+}
+
+export class FakeOrganizationAccess implements OrganizationAccess {
+  readonly connections: TenantAccess[] = [];
+  constructor(private readonly organizations: Record<string, FakeOrganization>) {}
+
+  async connect(access: TenantAccess): Promise<OrganizationReader> {
+    this.connections.push(access);
+    const org = this.organizations[access.tenantId];
+    if (!org) throw new AwsError('AWSOrganizationsNotInUseException', 'not in an organization');
+    if (org.failAt?.step === 'connect') throw org.failAt.error;
+    return {
+      describeOrganization: async () => {
+        if (org.failAt?.step === 'describe') throw org.failAt.error;
+        return org.organization;
+      },
+      listAccounts: async function* () {
+        let served = 0;
+        for (const page of org.accountPages) {
+          if (org.failAt?.step === 'listAccounts' && served === (org.failAt.afterPages ?? 0)) throw org.failAt.error;
+          served += 1;
+          yield page;
+        }
+      },
+      listTags: async (accountId: string) => {
+        if (org.failAt?.step === 'listTags') throw org.failAt.error;
+        return org.tags?.[accountId] ?? [];
+      },
+      accountOuPaths: async () => new Map(Object.entries(org.ouPaths ?? {})),
+    };
+  }
+}
+
+export class MemorySink implements ReportSink {
+  readonly objects = new Map<string, ReportObject>();
+  constructor(private readonly failWith?: Error) {}
+  async write(report: ReportObject) {
+    if (this.failWith) throw this.failWith;
+    this.objects.set(report.key, report);
+    return { location: `mem://${report.key}` };
+  }
+}
+
+export function account(id: string, name = `account-${id}`): Account {
+  return {
+    id,
+    arn: `arn:aws:organizations::000000000000:account/o-test/${id}`,
+    name,
+    email: `${name}@example.com`,
+    state: 'ACTIVE',
+    joinedMethod: 'CREATED',
+    joinedTimestamp: new Date('2024-05-01T12:00:00.000Z'),
+  };
+}
+
+export function organization(managementAccountId: string): Organization {
+  return {
+    id: `o-${managementAccountId.slice(0, 6)}`,
+    arn: `arn:aws:organizations::${managementAccountId}:organization/o-test`,
+    managementAccountId,
+    managementAccountEmail: `root@${managementAccountId}.example.com`,
+  };
+}

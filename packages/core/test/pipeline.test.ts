@@ -1,0 +1,151 @@
+import { collectRun, resolveCollectConfig, type PipelineDependencies, type TenantReport } from '../src';
+import { AwsError, FakeOrganizationAccess, MemorySink, RecordingLogger, StaticTenantSource, account, activeTenant, organization, type FakeOrganization } from './fakes';
+
+const START = new Date('2024-05-01T12:00:00.000Z');
+
+function config(flags: Record<string, unknown> = {}) {
+  return resolveCollectConfig({
+    flags,
+    env: { TENANTS_TABLE_NAME: 'tenants', CROSS_ACCOUNT_ROLE_NAME: 'OrgMetaReader', REPORT_BUCKET_NAME: 'reports', SAVE_LOCAL: 'true' },
+  });
+}
+
+/** Renders what the report holds, so tests can read it back without the CSV package. */
+function renderAsJson(report: TenantReport): string {
+  return JSON.stringify({
+    tenant: report.tenant.tenantId,
+    tagKeys: report.tagKeys,
+    accounts: report.accounts.map((a) => ({ id: a.id, tags: Object.fromEntries(a.tags), ouPath: a.ouPath })),
+    collectedAt: report.collectedAt.toISOString(),
+  });
+}
+
+function world(organizations: Record<string, FakeOrganization>, records = Object.keys(organizations).map((id) => activeTenant(id))) {
+  const s3 = new MemorySink();
+  const local = new MemorySink();
+  const logger = new RecordingLogger();
+  const organizationAccess = new FakeOrganizationAccess(organizations);
+  const deps: PipelineDependencies = {
+    tenantSource: new StaticTenantSource(records),
+    organizations: organizationAccess,
+    render: renderAsJson,
+    sinks: { s3, local },
+    logger,
+    region: 'us-east-1',
+    clock: () => START,
+  };
+  return { deps, s3, local, logger, organizationAccess };
+}
+
+const healthy = (id: string, accounts = [account('200000000001'), account(id)]): FakeOrganization => ({
+  organization: organization(id),
+  accountPages: [accounts],
+  tags: { '200000000001': [{ key: 'Owner', value: 'ops' }] },
+});
+
+describe('collectRun', () => {
+  it('writes one report per tenant to every sink and a manifest equal to the summary', async () => {
+    // Prepare
+    const { deps, s3, local } = world({ '111111111111': healthy('111111111111') });
+    // Act
+    const { summary, manifest } = await collectRun(config(), deps);
+    // Assess
+    const key = 'org-accounts/dt=2024-05-01/tenant_id=111111111111/accounts.csv';
+    expect(s3.objects.get(key)?.metadata).toEqual({ 'run-id': summary.runId, 'row-count': '2' });
+    expect(local.objects.get(key)?.body).toBe(s3.objects.get(key)?.body);
+    expect(summary.tenants).toEqual([
+      expect.objectContaining({ tenantId: '111111111111', status: 'succeeded', accounts: 2, s3Key: `mem://${key}`, localPath: `mem://${key}` }),
+    ]);
+    expect(manifest.s3Key).toBe(`mem://org-accounts/dt=2024-05-01/_manifests/${summary.runId}.json`);
+    expect(JSON.parse(s3.objects.get(`org-accounts/dt=2024-05-01/_manifests/${summary.runId}.json`)?.body ?? '')).toEqual(summary);
+  });
+
+  it('sorts accounts by ID and derives tag columns from every key found', async () => {
+    const { deps, s3 } = world({
+      '111111111111': {
+        organization: organization('111111111111'),
+        accountPages: [[account('300000000000')], [], [account('100000000000')]],
+        tags: { '300000000000': [{ key: 'b', value: '1' }], '100000000000': [{ key: 'A', value: '2' }] },
+      },
+    });
+    await collectRun(config(), deps);
+    const report = JSON.parse([...s3.objects.values()][0].body);
+    expect(report.accounts.map((a: { id: string }) => a.id)).toEqual(['100000000000', '300000000000']);
+    expect(report.tagKeys).toEqual(['A', 'b']);
+  });
+
+  it('isolates a failed tenant: no report anywhere, code and hint in the summary, the others complete', async () => {
+    const { deps, s3, local } = world({
+      '111111111111': healthy('111111111111'),
+      '222222222222': {
+        ...healthy('222222222222'),
+        accountPages: [[account('200000000002')], [account('200000000003')], [account('200000000004')]],
+        failAt: { step: 'listAccounts', afterPages: 2, error: new AwsError('AccessDeniedException', 'not allowed on page 3') },
+      },
+    });
+    const { summary } = await collectRun(config(), deps);
+    const failed = summary.tenants.find((t) => t.tenantId === '222222222222');
+    expect(failed).toMatchObject({ status: 'failed', accounts: 0, error: { code: 'AccessDeniedException', message: 'ListAccounts failed: not allowed on page 3' } });
+    expect(failed?.error?.hint).toContain('organizations:ListAccounts');
+    expect([...s3.objects.keys()].filter((k) => k.includes('222222222222'))).toEqual([]);
+    expect([...local.objects.keys()].filter((k) => k.includes('222222222222'))).toEqual([]);
+    expect(summary.totals).toEqual({ tenants: 2, succeeded: 1, failed: 1, accounts: 2 });
+  });
+
+  it('keeps the local copy and fails the tenant when the upload fails', async () => {
+    const { deps, local } = world({ '111111111111': healthy('111111111111') });
+    const brokenS3 = new MemorySink(new AwsError('NoSuchBucket', 'The specified bucket does not exist'));
+    const { summary } = await collectRun(config(), { ...deps, sinks: { ...deps.sinks, s3: brokenS3 } });
+    expect(summary.tenants[0]).toMatchObject({ status: 'failed', error: { code: 'NoSuchBucket' } });
+    expect(summary.tenants[0].error?.hint).toContain('Bucket reports does not exist');
+    expect(local.objects.has('org-accounts/dt=2024-05-01/tenant_id=111111111111/accounts.csv')).toBe(true);
+  });
+
+  it('assumes the per-tenant role and ExternalId, falling back to the configured ones', async () => {
+    const { deps, organizationAccess } = world({ '111111111111': healthy('111111111111'), '222222222222': healthy('222222222222') }, [
+      activeTenant('111111111111', { role_name: 'TenantRole', external_id: 'tenant-ext' }),
+      activeTenant('222222222222'),
+    ]);
+    const { summary } = await collectRun(config({ 'external-id': 'run-wide-ext' }), { ...deps, region: 'cn-north-1' });
+    expect(organizationAccess.connections).toEqual(
+      expect.arrayContaining([
+        { tenantId: '111111111111', roleArn: 'arn:aws-cn:iam::111111111111:role/TenantRole', roleSessionName: `orgmeta-${summary.runId}`, externalId: 'tenant-ext' },
+        { tenantId: '222222222222', roleArn: 'arn:aws-cn:iam::222222222222:role/OrgMetaReader', roleSessionName: `orgmeta-${summary.runId}`, externalId: 'run-wide-ext' },
+      ]),
+    );
+  });
+
+  it('reports a --tenant that is not a selected tenant as failed with a reason', async () => {
+    const { deps } = world({ '111111111111': healthy('111111111111') });
+    const { summary } = await collectRun(config({ tenant: ['111111111111', '999999999999'] }), deps);
+    expect(summary.tenants.map((t) => [t.tenantId, t.status, t.error?.code])).toEqual([
+      ['111111111111', 'succeeded', undefined],
+      ['999999999999', 'failed', 'TenantNotSelected'],
+    ]);
+  });
+
+  it('warns when the organization is managed by another account than the tenant', async () => {
+    const { deps, logger } = world({ '111111111111': { ...healthy('111111111111'), organization: organization('555555555555') } });
+    await collectRun(config(), deps);
+    expect(logger.messages('warn').join('\n')).toContain("the organization's management account is 555555555555, not the tenant ID");
+  });
+
+  it('fills OU paths only when asked', async () => {
+    const org = { ...healthy('111111111111'), ouPaths: { '200000000001': 'Root/Workloads/Prod' } };
+    const without = world({ '111111111111': org });
+    await collectRun(config(), without.deps);
+    const withPaths = world({ '111111111111': org });
+    await collectRun(config({ 'ou-path': true }), withPaths.deps);
+    const ouPathOf = (sink: MemorySink) =>
+      JSON.parse([...sink.objects.values()][0].body).accounts.find((a: { id: string }) => a.id === '200000000001').ouPath;
+    expect(ouPathOf(without.s3)).toBe('');
+    expect(ouPathOf(withPaths.s3)).toBe('Root/Workloads/Prod');
+  });
+
+  it('does not write anything when the tenant table cannot be read', async () => {
+    const { deps, s3, local } = world({});
+    const failing = { readTenantRecords: async () => Promise.reject(new Error('table gone')) };
+    await expect(collectRun(config(), { ...deps, tenantSource: failing })).rejects.toThrow('table gone');
+    expect(s3.objects.size + local.objects.size).toBe(0);
+  });
+});

@@ -1,0 +1,66 @@
+import { selectTenants } from '../src';
+import { activeTenant, record } from './fakes';
+
+const CRITERIA = { status: 'active', service: 'AWS Cloud Usage' };
+
+describe('selectTenants', () => {
+  it('selects on status and service compared trimmed and case-insensitively', () => {
+    const selection = selectTenants(
+      [
+        record({ tenant_id: '111111111111', status: ' ACTIVE ', service: 'aws cloud usage ' }),
+        record({ tenant_id: '222222222222', status: 'inactive', service: 'AWS Cloud Usage' }),
+        record({ tenant_id: '333333333333', status: 'active', service: 'Other' }),
+      ],
+      CRITERIA,
+    );
+    expect(selection.tenants.map((t) => t.tenantId)).toEqual(['111111111111']);
+    expect(selection.invalidRecords).toEqual([]);
+  });
+
+  it('skips rows whose tenant_id is missing or not 12 digits, naming the item', () => {
+    const selection = selectTenants(
+      [record({ status: 'active', service: 'AWS Cloud Usage', tenant_name: 'no id' }), activeTenant('12345'), activeTenant('abcdefghijkl')],
+      CRITERIA,
+    );
+    expect(selection.tenants).toEqual([]);
+    expect(selection.invalidRecords).toEqual([
+      { key: 'item #1 of the scan (no usable tenant_id)', reason: 'missing tenant_id attribute' },
+      { key: 'tenant_id=12345', reason: 'tenant_id "12345" is not a 12-digit account ID' },
+      { key: 'tenant_id=abcdefghijkl', reason: 'tenant_id "abcdefghijkl" is not a 12-digit account ID' },
+    ]);
+  });
+
+  it('zero-pads a numeric tenant_id with a warning', () => {
+    const selection = selectTenants([record({ tenant_id: 12345678901, status: 'active', service: 'AWS Cloud Usage' })], CRITERIA);
+    expect(selection.tenants.map((t) => t.tenantId)).toEqual(['012345678901']);
+    expect(selection.warnings[0]).toContain('numeric tenant_id padded to 012345678901');
+  });
+
+  it('reports attributes of the wrong type instead of crashing', () => {
+    const selection = selectTenants(
+      [
+        { tenant_id: { type: 'S', value: '111111111111' }, status: { type: 'N', value: '1' }, service: { type: 'S', value: 'AWS Cloud Usage' } },
+        { tenant_id: { type: 'other', dynamoType: 'L' }, status: { type: 'S', value: 'active' }, service: { type: 'S', value: 'AWS Cloud Usage' } },
+        { ...activeTenant('222222222222'), external_id: { type: 'other', dynamoType: 'BOOL' } },
+      ],
+      CRITERIA,
+    );
+    expect(selection.tenants).toEqual([]);
+    expect(selection.invalidRecords.map((r) => r.reason)).toEqual([
+      'attribute status must be a string (S), found N',
+      'attribute tenant_id must be a string (S) or number (N), found L',
+      'attribute external_id must be a string (S), found BOOL',
+    ]);
+  });
+
+  it('collects a duplicated tenant once', () => {
+    const selection = selectTenants([activeTenant('111111111111', { tenant_name: 'First' }), activeTenant('111111111111', { tenant_name: 'Again' })], CRITERIA);
+    expect(selection.tenants).toEqual([{ tenantId: '111111111111', tenantName: 'First', roleName: undefined, externalId: undefined }]);
+    expect(selection.warnings).toEqual(['Tenant 111111111111 appears more than once in the table; it is collected once.']);
+  });
+
+  it('keeps the per-tenant role name and ExternalId', () => {
+    const selection = selectTenants([activeTenant('111111111111', { role_name: 'CustomRole', external_id: 'ext-123' })], CRITERIA);
+    expect(selection.tenants[0]).toMatchObject({ roleName: 'CustomRole', externalId: 'ext-123' });
+  });
+});

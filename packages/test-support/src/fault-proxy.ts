@@ -1,0 +1,253 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fault-injecting HTTP proxy to put in front of moto: fixed latency, AWS-like
+ * throttling per (account, operation), forced errors by rule, and dropped connections.
+ * It learns which account a request acts as from AssumeRole answers and the request's
+ * access key, as AWS would see it.
+ */
+
+export interface ProxiedCall {
+  /** Signing name from the credential scope: `sts`, `organizations`, `s3`, `dynamodb`… */
+  readonly service: string;
+  /** `AssumeRole`, `ListAccounts`, `PutObject`… */
+  readonly operation: string;
+  /** The account the caller acts as, when known (assumed-role credentials). */
+  readonly account?: string;
+  /** For AssumeRole: the role asked for. */
+  readonly roleArn?: string;
+  /** For Organizations ListTagsForResource: the account whose tags are read. */
+  readonly resourceId?: string;
+  /** 1-based count of this (account, operation) so far, this call included. */
+  readonly nth: number;
+}
+
+export type FaultResponse =
+  | { readonly kind: 'error'; readonly status: number; readonly code: string; readonly message?: string }
+  | { readonly kind: 'drop' };
+
+export interface FaultRule {
+  readonly when: (call: ProxiedCall) => boolean;
+  readonly respond: FaultResponse;
+  /** Apply at most this many times (default: always). */
+  readonly times?: number;
+}
+
+export interface RateLimit {
+  readonly operation: string;
+  /** Tokens added per second, per account. */
+  readonly tps: number;
+  /** Bucket size: calls allowed at once after a quiet spell. */
+  readonly burst: number;
+}
+
+export interface FaultProxyOptions {
+  readonly target: string;
+  readonly latencyMs?: number;
+  readonly rateLimits?: readonly RateLimit[];
+  readonly rules?: readonly FaultRule[];
+}
+
+export interface FaultProxyStats {
+  /** Calls per operation, as received (throttled and failed ones included). */
+  readonly calls: Record<string, number>;
+  /** Throttled answers per operation. */
+  readonly throttled: Record<string, number>;
+  /** Most Organizations calls in flight at once for one account. */
+  readonly maxInFlightPerAccount: number;
+  readonly injected: number;
+}
+
+export interface FaultProxy {
+  readonly endpoint: string;
+  stats(): FaultProxyStats;
+  /** Zero the statistics and the per-(account, operation) call counts. */
+  resetStats(): void;
+  /** Replace the rules while running (e.g. between test phases). */
+  setRules(rules: readonly FaultRule[]): void;
+  stop(): Promise<void>;
+}
+
+interface TokenBucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+const JSON_PROTOCOL_SERVICES = new Set(['organizations', 'dynamodb']);
+
+function credentialScope(req: IncomingMessage): { accessKey?: string; service: string } {
+  const auth = req.headers.authorization ?? '';
+  const match = /Credential=([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth);
+  return match ? { accessKey: match[1], service: match[2] } : { service: 'unknown' };
+}
+
+function s3Operation(method: string, url: string): string {
+  const [path, query = ''] = url.split('?');
+  const hasKey = path.split('/').filter(Boolean).length > 1;
+  if (hasKey) return { PUT: 'PutObject', GET: 'GetObject', HEAD: 'HeadObject', DELETE: 'DeleteObject' }[method] ?? method;
+  if (method === 'GET' && query.includes('list-type=2')) return 'ListObjectsV2';
+  return { PUT: 'CreateBucket', HEAD: 'HeadBucket', GET: 'ListObjects', DELETE: 'DeleteBucket' }[method] ?? method;
+}
+
+function operationOf(req: IncomingMessage, service: string, body: string): string {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.split('.').pop() ?? target;
+  if (service === 's3') return s3Operation(req.method ?? 'GET', req.url ?? '/');
+  return new URLSearchParams(body).get('Action') ?? 'unknown';
+}
+
+function errorBody(service: string, status: number, code: string, message: string): { headers: Record<string, string>; body: string } {
+  if (JSON_PROTOCOL_SERVICES.has(service)) {
+    return { headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code }, body: JSON.stringify({ __type: code, Message: message, message }) };
+  }
+  if (service === 's3') {
+    return { headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>` };
+  }
+  const type = status >= 500 ? 'Receiver' : 'Sender';
+  return {
+    headers: { 'content-type': 'text/xml' },
+    body: `<ErrorResponse><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const target = new URL(options.target);
+  const accountByAccessKey = new Map<string, string>();
+  const buckets = new Map<string, TokenBucket>();
+  const counts = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  let rules = [...(options.rules ?? [])];
+  const ruleUses = new Map<FaultRule, number>();
+  let stats = { calls: {} as Record<string, number>, throttled: {} as Record<string, number>, maxInFlightPerAccount: 0, injected: 0 };
+
+  const takeToken = (key: string, limit: RateLimit): boolean => {
+    const now = Date.now();
+    const bucket = buckets.get(key) ?? { tokens: limit.burst, updatedAt: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * limit.tps);
+    bucket.updatedAt = now;
+    buckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  };
+
+  const sendError = (res: ServerResponse, service: string, status: number, code: string, message: string) => {
+    const { headers, body } = errorBody(service, status, code, message);
+    res.writeHead(status, { ...headers, 'x-amzn-requestid': 'fault-proxy', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req);
+    const text = body.toString('utf8');
+    const { accessKey, service } = credentialScope(req);
+    const operation = operationOf(req, service, text);
+    const account = accessKey ? accountByAccessKey.get(accessKey) : undefined;
+    const roleArn = operation === 'AssumeRole' ? (new URLSearchParams(text).get('RoleArn') ?? undefined) : undefined;
+    let resourceId: string | undefined;
+    if (operation === 'ListTagsForResource' && service === 'organizations') {
+      try {
+        resourceId = (JSON.parse(text) as { ResourceId?: string }).ResourceId;
+      } catch {
+        // not JSON: leave it unknown
+      }
+    }
+    const countKey = `${account ?? '-'}|${operation}`;
+    const nth = (counts.get(countKey) ?? 0) + 1;
+    counts.set(countKey, nth);
+    stats.calls[operation] = (stats.calls[operation] ?? 0) + 1;
+    const call: ProxiedCall = { service, operation, account, roleArn, resourceId, nth };
+
+    const flightKey = service === 'organizations' ? (account ?? '-') : undefined;
+    if (flightKey) {
+      const now = (inFlight.get(flightKey) ?? 0) + 1;
+      inFlight.set(flightKey, now);
+      stats.maxInFlightPerAccount = Math.max(stats.maxInFlightPerAccount, now);
+    }
+    try {
+      if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      const limit = options.rateLimits?.find((l) => l.operation === operation);
+      if (limit && !takeToken(`${account ?? '-'}|${operation}`, limit)) {
+        stats.throttled[operation] = (stats.throttled[operation] ?? 0) + 1;
+        return sendError(res, service, 400, service === 'organizations' ? 'TooManyRequestsException' : 'ThrottlingException', 'Rate exceeded');
+      }
+      const rule = rules.find((r) => r.when(call) && (r.times === undefined || (ruleUses.get(r) ?? 0) < r.times));
+      if (rule) {
+        ruleUses.set(rule, (ruleUses.get(rule) ?? 0) + 1);
+        stats.injected += 1;
+        if (rule.respond.kind === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        return sendError(res, service, rule.respond.status, rule.respond.code, rule.respond.message ?? `Injected ${rule.respond.code}`);
+      }
+      await forward(req, res, body, (answer) => {
+        if (operation !== 'AssumeRole' || !roleArn) return;
+        const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(answer)?.[1];
+        const assumedAccount = /:iam::(\d{12}):role\//.exec(roleArn)?.[1];
+        if (key && assumedAccount) accountByAccessKey.set(key, assumedAccount);
+      });
+    } finally {
+      if (flightKey) inFlight.set(flightKey, (inFlight.get(flightKey) ?? 1) - 1);
+    }
+  };
+
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, inspect: (answer: string) => void) =>
+    new Promise<void>((resolve) => {
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (c: Buffer) => chunks.push(c));
+          answer.on('end', () => {
+            const payload = Buffer.concat(chunks);
+            inspect(payload.toString('utf8'));
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(payload);
+            resolve();
+          });
+        },
+      );
+      upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+        resolve();
+      });
+      upstream.end(body);
+    });
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stats: () => ({ calls: { ...stats.calls }, throttled: { ...stats.throttled }, maxInFlightPerAccount: stats.maxInFlightPerAccount, injected: stats.injected }),
+    resetStats: () => {
+      counts.clear();
+      stats = { calls: {}, throttled: {}, maxInFlightPerAccount: 0, injected: 0 };
+    },
+    setRules: (next) => {
+      rules = [...next];
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,72 @@
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { actAs, clientOptions, seedOrganization, startFaultProxy, startMotoServer, type MotoServer } from '../src';
+
+const MANAGEMENT = '109000000001';
+
+describe('fault proxy in front of moto', () => {
+  let moto: MotoServer;
+
+  beforeAll(async () => {
+    moto = await startMotoServer();
+    await seedOrganization(moto.endpoint, { managementAccountId: MANAGEMENT, accounts: [] });
+  }, 60_000);
+  afterAll(() => moto.stop());
+
+  const noRetries = { maxAttempts: 1 };
+
+  it('answers over the rate limit like AWS, per account and operation', async () => {
+    const proxy = await startFaultProxy({ target: moto.endpoint, rateLimits: [{ operation: 'ListAccounts', tps: 1, burst: 2 }] });
+    try {
+      const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
+      const outcomes = await Promise.allSettled([1, 2, 3].map(() => orgs.send(new ListAccountsCommand({}))));
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect((outcomes[2] as PromiseRejectedResult).reason.name).toBe('TooManyRequestsException');
+      expect(proxy.stats().throttled).toEqual({ ListAccounts: 1 });
+      expect(proxy.stats().maxInFlightPerAccount).toBe(3);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('denies AssumeRole for one role ARN only', async () => {
+    const denied = `arn:aws:iam::${MANAGEMENT}:role/Revoked`;
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      rules: [{ when: (call) => call.operation === 'AssumeRole' && call.roleArn === denied, respond: { kind: 'error', status: 403, code: 'AccessDenied' } }],
+    });
+    try {
+      const sts = new STSClient({ ...clientOptions(proxy.endpoint), ...noRetries });
+      await expect(sts.send(new AssumeRoleCommand({ RoleArn: denied, RoleSessionName: 's' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+      await expect(sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MANAGEMENT}:role/Fine`, RoleSessionName: 's' }))).resolves.toBeDefined();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('fails the Nth call of an operation for an account it learned from AssumeRole', async () => {
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      rules: [{ when: (c) => c.operation === 'ListAccounts' && c.account === MANAGEMENT && c.nth === 2, respond: { kind: 'error', status: 400, code: 'AccessDeniedException' } }],
+    });
+    try {
+      const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
+      await expect(orgs.send(new ListAccountsCommand({}))).resolves.toBeDefined();
+      await expect(orgs.send(new ListAccountsCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      await expect(orgs.send(new ListAccountsCommand({}))).resolves.toBeDefined();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('drops the connection when told to', async () => {
+    const proxy = await startFaultProxy({ target: moto.endpoint, rules: [{ when: (c) => c.operation === 'ListAccounts', respond: { kind: 'drop' }, times: 1 }] });
+    try {
+      const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
+      await expect(orgs.send(new ListAccountsCommand({}))).rejects.toThrow();
+      await expect(orgs.send(new ListAccountsCommand({}))).resolves.toBeDefined();
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
