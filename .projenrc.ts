@@ -93,6 +93,8 @@ new JsonFile(root, 'nx.json', {
     neverConnectToCloud: true,
     analytics: false,
     useDaemonProcess: false,
+    // Inside the workspace, never a cache shared across clones.
+    cacheDirectory: '.nx/cache',
     targetDefaults: {
       compile: { dependsOn: ['^compile'], cache: true, inputs: ['{projectRoot}/src/**/*', '{projectRoot}/tsconfig*.json', '{projectRoot}/package.json'], outputs: ['{projectRoot}/lib'] },
       // e2e tests run the compiled CLI and its compiled dependencies.
@@ -109,7 +111,8 @@ root.testTask.env('NX_NO_CLOUD', 'true');
 root.testTask.env('NX_TUI', 'false');
 root.testTask.exec('bash scripts/ensure-moto.sh');
 root.testTask.exec('eslint --max-warnings 0 packages apps');
-root.testTask.exec('nx run-many -t test --output-style=stream --parallel=2');
+// The test command is what CI runs: it rebuilds everything rather than trust a cache.
+root.testTask.exec('nx run-many -t test --output-style=stream --parallel=2 --skip-nx-cache');
 root.addTask('demo', {
   description: 'Runs `orgmeta collect` against a local AWS emulator with sample tenants',
   steps: [
