@@ -9,6 +9,8 @@ import { awsPipelineDependencies } from './wiring';
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 1;
 export const EXIT_TENANT_FAILED = 2;
+/** Shell convention: 128 + signal number. */
+export const EXIT_INTERRUPTED: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 interface GlobalOptions {
   readonly json?: boolean;
@@ -76,15 +78,30 @@ async function runCollect(argv: Record<string, unknown> & GlobalOptions): Promis
   }
   const logger = loggerFor(argv, env, [config.externalId]);
   routeProcessWarnings(logger);
+  // Ctrl-C / SIGTERM: stop starting tenants, abandon reads, abort writes, then still write
+  // the summary and manifest of what finished. A second signal leaves at once.
+  const abort = new AbortController();
+  let interruptedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interruptedBy) process.exit(EXIT_INTERRUPTED[signal] ?? EXIT_TENANT_FAILED);
+    interruptedBy = signal;
+    logger.warn(`Received ${signal}: stopping; tenants in flight are abandoned and the summary of what finished follows.`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let outcome: RunOutcome;
   try {
-    outcome = await collectRun(config, awsPipelineDependencies(config, region, logger));
+    outcome = await collectRun(config, { ...awsPipelineDependencies(config, region, logger), signal: abort.signal });
   } catch (error) {
     if (error instanceof TenantSourceError) {
       logger.error(error.message);
       return EXIT_USAGE;
     }
     throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   const { summary, manifest } = outcome;
   if (argv.json) {
@@ -93,6 +110,7 @@ async function runCollect(argv: Record<string, unknown> & GlobalOptions): Promis
     const manifestWhere = manifest.s3Key ? `s3://${config.bucketName}/${manifest.s3Key}` : manifest.localPath;
     process.stdout.write(`${formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere })}\n`);
   }
+  if (interruptedBy) return EXIT_INTERRUPTED[interruptedBy] ?? EXIT_TENANT_FAILED;
   return summary.totals.failed > 0 || manifest.error ? EXIT_TENANT_FAILED : EXIT_OK;
 }
 

@@ -1,4 +1,4 @@
-export { EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE, buildCli, runCli } from './cli';
+export { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE, buildCli, runCli } from './cli';
 export { LocalFileReportSink } from './local-report-sink';
 export { StderrLogger } from './logger';
 export type { LogFormat, LogLevel } from './logger';

@@ -15,12 +15,14 @@ export class LocalFileReportSink implements ReportSink {
     this.outputDir = resolve(outputDir);
   }
 
-  async write(report: ReportObject): Promise<StoredReport> {
+  async write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport> {
+    signal?.throwIfAborted();
     const path = join(this.outputDir, ...report.key.split('/'));
     await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      await writeFile(temp, report.body, 'utf8');
+      await writeFile(temp, report.body, { encoding: 'utf8', signal });
+      signal?.throwIfAborted();
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-import { runCli } from './cli';
+import { EXIT_INTERRUPTED, runCli } from './cli';
+
+const INTERRUPTED_CODES = new Set(Object.values(EXIT_INTERRUPTED));
 
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // After an interrupt, abandoned AWS calls may still be retrying: leave once stdout is flushed.
+    if (INTERRUPTED_CODES.has(code)) process.stdout.write('', () => process.exit(code));
   },
   (error: unknown) => {
     process.stderr.write(`orgmeta: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);

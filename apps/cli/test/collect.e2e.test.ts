@@ -70,6 +70,8 @@ describe('orgmeta collect (end to end against moto)', () => {
       tenantItem('not-a-number'),
       { status: { S: 'active' }, service: { S: 'AWS Cloud Usage' }, tenant_name: { S: 'no id' } },
       { ...tenantItem('101000000007'), status: { N: '1' } },
+      { ...tenantItem('x'), tenant_id: { BOOL: true } },
+      { ...tenantItem('101000000008'), tenant_name: { L: [{ S: 'a' }] } },
       tenantItem(SINGLE, { name: 'Solo duplicate' }),
     ]);
     await createBucket(endpoint, BUCKET);
@@ -171,9 +173,11 @@ describe('orgmeta collect (end to end against moto)', () => {
         { key: 'tenant_id=not-a-number', reason: 'tenant_id "not-a-number" is not a 12-digit account ID' },
         { key: expect.stringContaining('no usable tenant_id'), reason: 'missing tenant_id attribute' },
         { key: 'tenant_id=101000000007', reason: 'attribute status must be a string (S), found N' },
+        { key: expect.stringContaining('no usable tenant_id'), reason: 'attribute tenant_id must be a string (S) or number (N), found BOOL' },
+        { key: 'tenant_id=101000000008', reason: 'attribute tenant_name must be a string (S), found L' },
       ]),
     );
-    expect(summary.invalidRecords).toHaveLength(3);
+    expect(summary.invalidRecords).toHaveLength(5);
     expect(summary.tenants.map((t) => t.tenantId)).not.toContain(INACTIVE);
     expect(summary.tenants.map((t) => t.tenantId)).not.toContain(OTHER_SERVICE);
   });

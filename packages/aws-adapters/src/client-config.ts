@@ -5,6 +5,11 @@ export interface AwsClientSettings {
   readonly maxAttempts: number;
 }
 
-export function clientConfig(settings: AwsClientSettings) {
-  return { region: settings.region, maxAttempts: settings.maxAttempts, retryMode: 'standard' as const };
+/**
+ * Standard retries: exponential backoff with full jitter for throttling, 5xx and network errors.
+ * Organizations clients use `adaptive` (one client per tenant, so the client-side rate
+ * state belongs to that organization's limit).
+ */
+export function clientConfig(settings: AwsClientSettings, retryMode: 'standard' | 'adaptive' = 'standard') {
+  return { region: settings.region, maxAttempts: settings.maxAttempts, retryMode };
 }

@@ -14,7 +14,7 @@ export class S3ReportSink implements ReportSink {
     private readonly settings: S3ReportSinkSettings,
   ) {}
 
-  async write(report: ReportObject): Promise<StoredReport> {
+  async write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport> {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.settings.bucketName,
@@ -27,6 +27,8 @@ export class S3ReportSink implements ReportSink {
         ExpectedBucketOwner: this.settings.expectedBucketOwner,
         ...(this.settings.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.settings.kmsKeyId } : {}),
       }),
+      // An aborted single PUT never creates the object.
+      { abortSignal: signal },
     );
     return { location: report.key };
   }

@@ -33,6 +33,6 @@ export class StsOrganizationAccess implements OrganizationAccess {
       firstCredentials = undefined;
       return pending ?? assumeRole(identityProperties);
     };
-    return new OrganizationsReader(new OrganizationsClient({ ...config, credentials }));
+    return new OrganizationsReader(new OrganizationsClient({ ...clientConfig(this.settings, 'adaptive'), credentials }));
   }
 }

@@ -37,3 +37,11 @@ export class TenantCollectionError extends Error {
     return { code: this.code, message: this.message, hint: this.hint };
   }
 }
+
+/** The run was asked to stop (Ctrl-C, SIGTERM) before this work finished. */
+export class InterruptedError extends Error {
+  constructor(message = 'The run was interrupted before this step finished') {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}

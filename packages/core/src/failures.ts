@@ -51,6 +51,9 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
   if (NETWORK.has(code)) {
     return 'A network error persisted through every retry; check connectivity to the AWS endpoints (proxy, VPC endpoints, AWS_ENDPOINT_URL) and re-run.';
   }
+  if (code === 'InterruptedError') {
+    return 'The run was stopped (Ctrl-C or SIGTERM) before this tenant finished; re-run it with --tenant.';
+  }
   if (COLLECTOR_CREDENTIALS.has(code)) {
     return "The collector's own AWS credentials are missing, expired or invalid; configure them (AWS_PROFILE, SSO login, or the instance/Lambda role) and re-run.";
   }

@@ -1,7 +1,7 @@
 export { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 export { COLLECT_SETTINGS, resolveCollectConfig } from './config';
 export type { CollectConfig, ConfigInput } from './config';
-export { ConfigError, TenantCollectionError, TenantSourceError } from './errors';
+export { ConfigError, InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
 export type { FailureDetails } from './errors';
 export { describeFailure, errorCode, remediationHint } from './failures';
 export type { CollectionStage, FailureContext } from './failures';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 import type { CollectConfig } from './config';
-import { TenantCollectionError } from './errors';
+import { InterruptedError, TenantCollectionError } from './errors';
 import { describeFailure, type CollectionStage, type FailureContext } from './failures';
 import type { Logger, OrganizationAccess, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
@@ -21,6 +21,12 @@ export interface PipelineDependencies {
   readonly clock?: () => Date;
   /** Called as each tenant finishes, e.g. for a progress display. */
   readonly onTenantFinished?: (result: TenantResult) => void;
+  /**
+   * Stops the run: tenants not started are not collected, reads in flight are
+   * abandoned, writes in flight are aborted; the summary and manifest still say
+   * what finished.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ManifestOutcome {
@@ -72,7 +78,7 @@ export async function collectRun(config: CollectConfig, deps: PipelineDependenci
   const collected = await Promise.all(
     tenants.map((tenant) =>
       limit(async () => {
-        const result = await collectTenant(tenant, context);
+        const result = deps.signal?.aborted ? notStartedResult(tenant) : await collectTenant(tenant, context);
         deps.onTenantFinished?.(result);
         return result;
       }),
@@ -133,10 +139,36 @@ function notSelectedResult(tenantId: string, config: CollectConfig): TenantResul
   };
 }
 
+/** Rejects as soon as the signal aborts; reads have no side effects, so they can be abandoned. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new InterruptedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new InterruptedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function notStartedResult(tenant: Tenant): TenantResult {
+  return {
+    tenantId: tenant.tenantId,
+    tenantName: tenant.tenantName,
+    status: 'failed',
+    accounts: 0,
+    durationMs: 0,
+    error: {
+      code: 'InterruptedError',
+      message: 'The run was interrupted before this tenant started.',
+      hint: 'Re-run this tenant with --tenant.',
+    },
+  };
+}
+
 /** Runs one step; any error becomes a TenantCollectionError naming the step, the AWS code and a fix. */
-async function step<T>(stage: CollectionStage, failureContext: FailureContext, action: () => Promise<T>): Promise<T> {
+async function step<T>(stage: CollectionStage, failureContext: FailureContext, action: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   try {
-    return await action();
+    return await untilAborted(action(), signal);
   } catch (error) {
     throw new TenantCollectionError(describeFailure(stage, error, failureContext), { cause: error });
   }
@@ -154,6 +186,7 @@ async function collectTenant(tenant: Tenant, context: RunContext): Promise<Tenan
     maxAttempts: config.maxAttempts,
   };
   const log = deps.logger;
+  const { signal } = deps;
   log.debug('Collecting tenant', { tenantId: tenant.tenantId, roleArn: arn });
   try {
     const reader = await step('AssumeRole', failureContext, () =>
@@ -163,14 +196,15 @@ async function collectTenant(tenant: Tenant, context: RunContext): Promise<Tenan
         roleSessionName: roleSessionName(runId),
         externalId: tenant.externalId ?? config.externalId,
       }),
+      signal,
     );
-    const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization());
+    const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization(), signal);
     if (organization.managementAccountId !== tenant.tenantId) {
       log.warn(`Tenant ${tenant.tenantId}: the organization's management account is ${organization.managementAccountId}, not the tenant ID; the role may be in a member account.`, { tenantId: tenant.tenantId });
     }
-    const accounts = await step('ListAccounts', failureContext, () => listAllAccounts(reader));
-    const tags = await step('ListTagsForResource', failureContext, () => tagsByAccount(reader, accounts, config.accountConcurrency));
-    const ouPaths = config.includeOuPath ? await step('OuPaths', failureContext, () => reader.accountOuPaths()) : new Map<string, string>();
+    const accounts = await step('ListAccounts', failureContext, () => listAllAccounts(reader), signal);
+    const tags = await step('ListTagsForResource', failureContext, () => tagsByAccount(reader, accounts, config.accountConcurrency), signal);
+    const ouPaths = config.includeOuPath ? await step('OuPaths', failureContext, () => reader.accountOuPaths(), signal) : new Map<string, string>();
 
     const report = buildReport(tenant, organization, accounts, tags, ouPaths, config.tagKeys, startedAt);
     const body = deps.render(report);
@@ -185,12 +219,13 @@ async function collectTenant(tenant: Tenant, context: RunContext): Promise<Tenan
     let localPath: string | undefined;
     if (deps.sinks.local) {
       const sink = deps.sinks.local;
-      localPath = (await step('LocalWrite', failureContext, () => sink.write(object))).location;
+      // Writes are not abandoned but aborted, so nothing is left half-written.
+      localPath = (await step('LocalWrite', failureContext, () => sink.write(object, signal))).location;
     }
     let s3Key: string | undefined;
     if (deps.sinks.s3) {
       const sink = deps.sinks.s3;
-      s3Key = (await step('S3Upload', failureContext, () => sink.write(object))).location;
+      s3Key = (await step('S3Upload', failureContext, () => sink.write(object, signal))).location;
     }
     const result: TenantResult = {
       tenantId: tenant.tenantId,
@@ -226,15 +261,20 @@ async function listAllAccounts(reader: OrganizationReader): Promise<Account[]> {
 
 async function tagsByAccount(reader: OrganizationReader, accounts: readonly Account[], concurrency: number): Promise<Map<string, Map<string, string>>> {
   const limit = pLimit(concurrency);
-  const entries = await Promise.all(
-    accounts.map((account) =>
-      limit(async () => {
-        const tags = await reader.listTags(account.id);
-        return [account.id, new Map(tags.map((t) => [t.key, t.value]))] as const;
-      }),
-    ),
-  );
-  return new Map(entries);
+  try {
+    const entries = await Promise.all(
+      accounts.map((account) =>
+        limit(async () => {
+          const tags = await reader.listTags(account.id);
+          return [account.id, new Map(tags.map((t) => [t.key, t.value]))] as const;
+        }),
+      ),
+    );
+    return new Map(entries);
+  } finally {
+    // The tenant has failed (or finished): calls not yet started must not run on in the background.
+    limit.clearQueue();
+  }
 }
 
 /** The report's rows (sorted by account ID) and tag columns (fixed, or every key found, ordinal order). */

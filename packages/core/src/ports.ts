@@ -56,7 +56,8 @@ export interface ReportObject {
 
 /** A destination for reports and manifests; a write is all-or-nothing. */
 export interface ReportSink {
-  write(report: ReportObject): Promise<StoredReport>;
+  /** An aborted write must leave nothing behind. */
+  write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport>;
 }
 
 /** Turns a tenant's collected data into the report file's text. */

@@ -42,8 +42,21 @@ export interface RateLimit {
   readonly burst: number;
 }
 
+/**
+ * Short-lived assumed-role credentials: AssumeRole answers advertise an Expiration
+ * `advertisedLifetimeSeconds` ahead, and the proxy rejects calls signed with those keys
+ * (ExpiredTokenException) `validForMs` after they were issued. With an advertised
+ * lifetime just over the SDK's 5-minute refresh window, a client that refreshes
+ * keeps working; one that does not, fails.
+ */
+export interface ShortLivedCredentials {
+  readonly advertisedLifetimeSeconds: number;
+  readonly validForMs: number;
+}
+
 export interface FaultProxyOptions {
   readonly target: string;
+  readonly shortLivedCredentials?: ShortLivedCredentials;
   readonly latencyMs?: number;
   readonly rateLimits?: readonly RateLimit[];
   readonly rules?: readonly FaultRule[];
@@ -56,7 +69,10 @@ export interface FaultProxyStats {
   readonly throttled: Record<string, number>;
   /** Most Organizations calls in flight at once for one account. */
   readonly maxInFlightPerAccount: number;
+  /** Answers the proxy made up (rules and expired credentials). */
   readonly injected: number;
+  /** Successful AssumeRole answers per assumed account. */
+  readonly assumeRoleByAccount: Record<string, number>;
 }
 
 export interface FaultProxy {
@@ -123,12 +139,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
   const accountByAccessKey = new Map<string, string>();
+  const keyExpiresAt = new Map<string, number>();
   const buckets = new Map<string, TokenBucket>();
   const counts = new Map<string, number>();
   const inFlight = new Map<string, number>();
   let rules = [...(options.rules ?? [])];
   const ruleUses = new Map<FaultRule, number>();
-  let stats = { calls: {} as Record<string, number>, throttled: {} as Record<string, number>, maxInFlightPerAccount: 0, injected: 0 };
+  let stats = { calls: {} as Record<string, number>, throttled: {} as Record<string, number>, maxInFlightPerAccount: 0, injected: 0, assumeRoleByAccount: {} as Record<string, number> };
 
   const takeToken = (key: string, limit: RateLimit): boolean => {
     const now = Date.now();
@@ -176,6 +193,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
     try {
       if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      const expiresAt = accessKey ? keyExpiresAt.get(accessKey) : undefined;
+      if (expiresAt !== undefined && Date.now() > expiresAt) {
+        stats.injected += 1;
+        return sendError(res, service, 400, 'ExpiredTokenException', 'The security token included in the request is expired');
+      }
       const limit = options.rateLimits?.find((l) => l.operation === operation);
       if (limit && !takeToken(`${account ?? '-'}|${operation}`, limit)) {
         stats.throttled[operation] = (stats.throttled[operation] ?? 0) + 1;
@@ -192,17 +214,26 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         return sendError(res, service, rule.respond.status, rule.respond.code, rule.respond.message ?? `Injected ${rule.respond.code}`);
       }
       await forward(req, res, body, (answer) => {
-        if (operation !== 'AssumeRole' || !roleArn) return;
+        if (operation !== 'AssumeRole' || !roleArn) return answer;
         const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(answer)?.[1];
         const assumedAccount = /:iam::(\d{12}):role\//.exec(roleArn)?.[1];
-        if (key && assumedAccount) accountByAccessKey.set(key, assumedAccount);
+        if (key && assumedAccount) {
+          accountByAccessKey.set(key, assumedAccount);
+          stats.assumeRoleByAccount[assumedAccount] = (stats.assumeRoleByAccount[assumedAccount] ?? 0) + 1;
+        }
+        const shortLived = options.shortLivedCredentials;
+        if (!shortLived || !key) return answer;
+        keyExpiresAt.set(key, Date.now() + shortLived.validForMs);
+        const advertised = new Date(Date.now() + shortLived.advertisedLifetimeSeconds * 1000).toISOString();
+        return answer.replace(/<Expiration>[^<]*<\/Expiration>/, `<Expiration>${advertised}</Expiration>`);
       });
     } finally {
       if (flightKey) inFlight.set(flightKey, (inFlight.get(flightKey) ?? 1) - 1);
     }
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, inspect: (answer: string) => void) =>
+  /** Forwards to the target; `rewrite` may inspect and change the answer's body. */
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, rewrite: (answer: string) => string) =>
     new Promise<void>((resolve) => {
       const upstream = httpRequest(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
@@ -210,9 +241,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           const chunks: Buffer[] = [];
           answer.on('data', (c: Buffer) => chunks.push(c));
           answer.on('end', () => {
-            const payload = Buffer.concat(chunks);
-            inspect(payload.toString('utf8'));
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            const original = Buffer.concat(chunks);
+            const text = original.toString('utf8');
+            const rewritten = rewrite(text);
+            const payload = rewritten === text ? original : Buffer.from(rewritten, 'utf8');
+            res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(payload.length) });
             res.end(payload);
             resolve();
           });
@@ -236,10 +269,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stats: () => ({ calls: { ...stats.calls }, throttled: { ...stats.throttled }, maxInFlightPerAccount: stats.maxInFlightPerAccount, injected: stats.injected }),
+    stats: () => ({
+      calls: { ...stats.calls },
+      throttled: { ...stats.throttled },
+      maxInFlightPerAccount: stats.maxInFlightPerAccount,
+      injected: stats.injected,
+      assumeRoleByAccount: { ...stats.assumeRoleByAccount },
+    }),
     resetStats: () => {
       counts.clear();
-      stats = { calls: {}, throttled: {}, maxInFlightPerAccount: 0, injected: 0 };
+      stats = { calls: {}, throttled: {}, maxInFlightPerAccount: 0, injected: 0, assumeRoleByAccount: {} };
     },
     setRules: (next) => {
       rules = [...next];
