@@ -56,6 +56,7 @@ const awsAdapters = workspacePackage(root, {
     `@aws-sdk/client-organizations@${AWS_SDK_VERSION}`,
     `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
     `@aws-sdk/credential-providers@${AWS_SDK_VERSION}`,
+    '@smithy/types@^4',
   ],
   devDeps: ['aws-sdk-client-mock@^4'],
   workspaceDeps: [core],
@@ -78,8 +79,8 @@ workspacePackage(root, {
   name: '@orgmeta/cli',
   outdir: 'apps/cli',
   description: 'The orgmeta command.',
-  deps: ['yargs@~17.7.2', 'dotenv@^17'],
-  devDeps: ['@types/yargs@~17.0.33', 'csv-parse@^6', `@aws-sdk/client-s3@${AWS_SDK_VERSION}`, `@aws-sdk/client-dynamodb@${AWS_SDK_VERSION}`],
+  deps: ['yargs@~17.7.2', 'dotenv@^17', 'cli-progress@^3.12'],
+  devDeps: ['@types/yargs@~17.0.33', '@types/cli-progress@^3', 'csv-parse@^6', `@aws-sdk/client-s3@${AWS_SDK_VERSION}`, `@aws-sdk/client-dynamodb@${AWS_SDK_VERSION}`],
   workspaceDeps: [core, csv, awsAdapters],
   workspaceDevDeps: [testSupport],
   bin: { orgmeta: 'lib/main.js' },
@@ -119,6 +120,14 @@ root.addTask('demo', {
     { exec: 'bash scripts/ensure-moto.sh' },
     { spawn: 'compile' },
     { exec: 'node packages/test-support/lib/demo.js' },
+  ],
+});
+root.addTask('bench', {
+  description: 'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts)',
+  steps: [
+    { exec: 'bash scripts/ensure-moto.sh' },
+    { spawn: 'compile' },
+    { exec: 'node packages/test-support/lib/bench.js', receiveArgs: true },
   ],
 });
 root.gitignore.exclude('/reports/', '/.nx/', '/tmp/', '.env');

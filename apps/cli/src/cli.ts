@@ -1,57 +1,77 @@
-import { COLLECT_SETTINGS, ConfigError, TenantSourceError, collectRun, resolveCollectConfig, type CollectConfig, type RunOutcome } from '@orgmeta/core';
+import { COLLECT_SETTINGS, ConfigError, type CollectConfig, type ConfigRequirements } from '@orgmeta/core';
+import { resolveAwsRegion } from '@orgmeta/aws-adapters';
 import yargs, { type Argv, type Options } from 'yargs';
+import { runCheck } from './commands/check';
+import { runCollect } from './commands/collect';
+import { runTenants } from './commands/tenants';
 import { loadEnvironment, secretValues } from './environment';
 import { StderrLogger, type LogFormat, type LogLevel } from './logger';
-import { formatSummary } from './summary-table';
-import { resolveAwsRegion } from '@orgmeta/aws-adapters';
-import { awsPipelineDependencies } from './wiring';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { resolveConfigFromCli } from './settings';
 
-export const EXIT_OK = 0;
-export const EXIT_USAGE = 1;
-export const EXIT_TENANT_FAILED = 2;
-/** Shell convention: 128 + signal number. */
-export const EXIT_INTERRUPTED: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
-
-interface GlobalOptions {
+export interface GlobalOptions {
   readonly json?: boolean;
   readonly 'log-format'?: LogFormat;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
 }
 
+export type ParsedArgs = Record<string, unknown> & GlobalOptions;
+
+/** What every command starts from: validated config, region, and a logger that masks secrets. */
+export interface CommandContext {
+  readonly argv: ParsedArgs;
+  readonly config: CollectConfig;
+  readonly region: string;
+  readonly logger: StderrLogger;
+  /** Where log lines go; commands with a live display redirect it. */
+  setLogSink(write: ((line: string) => void) | undefined): void;
+}
+
 /** yargs options generated from core's settings table, so flags, env vars and defaults have one home. */
-function collectOptions(): Record<string, Options> {
+function settingOptions(flags: readonly string[]): Record<string, Options> {
   const options: Record<string, Options> = {};
-  for (const setting of COLLECT_SETTINGS) {
+  for (const setting of COLLECT_SETTINGS.filter((s) => flags.includes(s.flag))) {
     const extras = [setting.envVar ? `env ${setting.envVar}` : '', setting.defaultValue ? `default ${setting.defaultValue}` : ''].filter(Boolean).join('; ');
     options[setting.flag] = {
       // Numbers stay strings here so core can name a bad value instead of yargs turning it into NaN.
       type: setting.kind === 'boolean' ? 'boolean' : setting.kind === 'array' ? 'array' : 'string',
       ...(setting.kind === 'array' ? { string: true } : {}),
       describe: extras ? `${setting.description} [${extras}]` : setting.description,
-      group: 'Collection:',
     };
   }
   return options;
 }
 
-/** A repeated single-value flag means its last value, as in most CLIs (yargs would make it an array). */
-function lastValueOfRepeatedFlags(argv: Record<string, unknown>): Record<string, unknown> {
-  const flags = { ...argv };
-  for (const setting of COLLECT_SETTINGS) {
-    const value = flags[setting.flag];
-    if (setting.kind !== 'array' && Array.isArray(value)) flags[setting.flag] = value[value.length - 1];
-  }
-  return flags;
-}
+const ALL_FLAGS = COLLECT_SETTINGS.map((s) => s.flag);
+const SELECTION_FLAGS = ['table', 'tenant-status', 'tenant-service', 'tenant', 'role-name', 'external-id'];
+const CHECK_FLAGS = [...SELECTION_FLAGS, 'bucket', 'prefix', 'expected-bucket-owner', 'kms-key-id', 'upload', 'tenant-concurrency', 'max-attempts', 'org-rps', 'session-duration'];
 
-function loggerFor(argv: GlobalOptions, env: NodeJS.ProcessEnv, extraSecrets: readonly (string | undefined)[] = []): StderrLogger {
-  const level: LogLevel = argv.verbose ? 'debug' : argv.quiet ? 'warn' : 'info';
-  return new StderrLogger({
-    format: argv['log-format'] ?? 'text',
-    level,
-    secrets: [...secretValues(env), ...extraSecrets.filter((s): s is string => Boolean(s))],
-  });
+/** Builds the context or returns the exit code of a usage/configuration error (printed). */
+async function prepare(argv: ParsedArgs, requirements: ConfigRequirements): Promise<CommandContext | number> {
+  const env = loadEnvironment();
+  let write: ((line: string) => void) | undefined;
+  const logger = (extraSecrets: (string | undefined)[]) =>
+    new StderrLogger({
+      format: argv['log-format'] ?? 'text',
+      level: (argv.verbose ? 'debug' : argv.quiet ? 'warn' : 'info') as LogLevel,
+      secrets: [...secretValues(env), ...extraSecrets.filter((s): s is string => Boolean(s))],
+      write: (line) => (write ? write(line) : process.stderr.write(`${line}\n`)),
+    });
+  routeProcessWarnings(logger([]));
+  try {
+    const config = resolveConfigFromCli(argv, env, requirements);
+    const region = await resolveAwsRegion();
+    const contextLogger = logger([config.externalId]);
+    routeProcessWarnings(contextLogger);
+    return { argv, config, region, logger: contextLogger, setLogSink: (sink) => (write = sink) };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`orgmeta: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
 }
 
 /** Routes Node.js runtime warnings (e.g. the SDK's Node version notice) through our logger, one line each. */
@@ -60,82 +80,38 @@ function routeProcessWarnings(logger: StderrLogger): void {
   process.on('warning', (warning) => logger.warn(warning.message.split('\n')[0].trim(), { warning: warning.name }));
 }
 
-async function runCollect(argv: Record<string, unknown> & GlobalOptions): Promise<number> {
-  const env = loadEnvironment();
-  const bootLogger = loggerFor(argv, env);
-  routeProcessWarnings(bootLogger);
-  let config: CollectConfig;
-  let region: string;
-  try {
-    config = resolveCollectConfig({ flags: lastValueOfRepeatedFlags(argv), env });
-    region = await resolveAwsRegion();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`orgmeta: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
-  const logger = loggerFor(argv, env, [config.externalId]);
-  routeProcessWarnings(logger);
-  // Ctrl-C / SIGTERM: stop starting tenants, abandon reads, abort writes, then still write
-  // the summary and manifest of what finished. A second signal leaves at once.
-  const abort = new AbortController();
-  let interruptedBy: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interruptedBy) process.exit(EXIT_INTERRUPTED[signal] ?? EXIT_TENANT_FAILED);
-    interruptedBy = signal;
-    logger.warn(`Received ${signal}: stopping; tenants in flight are abandoned and the summary of what finished follows.`);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let outcome: RunOutcome;
-  try {
-    outcome = await collectRun(config, { ...awsPipelineDependencies(config, region, logger), signal: abort.signal });
-  } catch (error) {
-    if (error instanceof TenantSourceError) {
-      logger.error(error.message);
-      return EXIT_USAGE;
-    }
-    throw error;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  const { summary, manifest } = outcome;
-  if (argv.json) {
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  } else if (!argv.quiet) {
-    const manifestWhere = manifest.s3Key ? `s3://${config.bucketName}/${manifest.s3Key}` : manifest.localPath;
-    process.stdout.write(`${formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere })}\n`);
-  }
-  if (interruptedBy) return EXIT_INTERRUPTED[interruptedBy] ?? EXIT_TENANT_FAILED;
-  return summary.totals.failed > 0 || manifest.error ? EXIT_TENANT_FAILED : EXIT_OK;
-}
-
-/** Builds the `orgmeta` command line; `run` returns the process exit code. */
+/** Builds the `orgmeta` command line. */
 export function buildCli(args: readonly string[]): Argv {
   return yargs([...args])
     .scriptName('orgmeta')
     // Keys stay as the flags are spelled: core looks them up by flag name.
     .parserConfiguration({ 'camel-case-expansion': false })
-    .usage('$0 <command> [options]\n\nCollects the accounts of every tenant AWS Organization into CSV reports.')
-    .option('json', { type: 'boolean', describe: 'Print the run summary as JSON on stdout' })
+    .usage('$0 <command> [options]\n\nCollects the accounts of every tenant AWS Organization into CSV reports.\nEvery flag can also come from its environment variable or a .env file in the working directory.')
+    .option('json', { type: 'boolean', describe: 'Print the result as JSON on stdout' })
     .option('log-format', { choices: ['text', 'json'] as const, describe: 'Log line format on stderr [default text]' })
     .option('verbose', { type: 'boolean', describe: 'Also log debug detail' })
-    .option('quiet', { type: 'boolean', describe: 'Only log warnings and errors' })
-    .command(
-      'collect',
-      'Collect every selected tenant and write one CSV report per tenant',
-      (y) =>
-        y
-          .options(collectOptions())
-          .example('$0 collect --table tenants --role-name OrgMetaReader --bucket my-reports', 'Collect every active tenant to S3')
-          .example('$0 collect --no-upload --save-local --out-dir ./reports --tenant 111122223333', 'One tenant, local copy only')
-          .example('$0 collect --tag-keys CostCenter,Owner --ou-path --json', 'Fixed tag columns, OU paths, JSON summary on stdout'),
+    .option('quiet', { type: 'boolean', describe: 'Only log warnings and errors; no progress display' })
+    .command('collect', 'Collect every selected tenant and write one CSV report per tenant', (y) =>
+      y
+        .options(settingOptions(ALL_FLAGS))
+        .example('$0 collect --table tenants --role-name OrgMetaReader --bucket my-reports', 'Collect every active tenant to S3')
+        .example('$0 collect --no-upload --tenant 111122223333', 'One tenant, local copy only (./reports)')
+        .example('$0 collect --tag-keys CostCenter,Owner --ou-path --json > summary.json', 'Fixed tag columns, OU paths, JSON summary'),
     )
-    .demandCommand(1, 'Name a command: collect.')
+    .command('tenants', 'List the tenants a run would collect, and the table rows it would skip', (y) =>
+      y
+        .options(settingOptions(SELECTION_FLAGS))
+        .example('$0 tenants --table tenants', 'Table of the selected tenants and the invalid rows')
+        .example('$0 tenants --table tenants --tenant-status onboarding --json', 'Another status, as JSON'),
+    )
+    .command('check', 'Preflight: try every permission a run needs, per tenant, and say how to fix what fails', (y) =>
+      y
+        .options(settingOptions(CHECK_FLAGS))
+        .example('$0 check --table tenants --role-name OrgMetaReader --bucket my-reports', 'PASS/FAIL table with fixes')
+        .example('$0 check --tenant 111122223333 --json', 'One new tenant, as JSON'),
+    )
+    .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
+    .demandCommand(1, 'Name a command: collect, tenants or check.')
     .strict()
     .help()
     .alias('h', 'help')
@@ -143,6 +119,7 @@ export function buildCli(args: readonly string[]): Argv {
     .wrap(Math.min(120, process.stdout.columns ?? 100));
 }
 
+/** Runs the command line and returns the process exit code. */
 export async function runCli(args: readonly string[]): Promise<number> {
   let usageError: string | undefined;
   const parsed = await buildCli(args)
@@ -155,9 +132,13 @@ export async function runCli(args: readonly string[]): Promise<number> {
     process.stderr.write(`orgmeta: ${usageError}\nRun "orgmeta --help" for usage.\n`);
     return EXIT_USAGE;
   }
-  // --help and --version print and end without a command.
-  if (parsed.help || parsed.version || parsed._.length === 0) return EXIT_OK;
-  const command = String(parsed._[0]);
-  if (command === 'collect') return runCollect(parsed as Record<string, unknown> & GlobalOptions);
-  return EXIT_USAGE;
+  const command = String(parsed._[0] ?? '');
+  const argv = parsed as ParsedArgs;
+  // --help, --version and completion print and end without running a command.
+  if (parsed.help || parsed.version || !['collect', 'tenants', 'check'].includes(command)) return EXIT_OK;
+  const context = await prepare(argv, command === 'tenants' ? { roleName: false, bucket: false } : { roleName: true, bucket: true });
+  if (typeof context === 'number') return context;
+  if (command === 'tenants') return runTenants(context);
+  if (command === 'check') return runCheck(context);
+  return runCollect(context);
 }

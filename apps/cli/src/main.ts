@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { EXIT_INTERRUPTED, runCli } from './cli';
+import { runCli } from './cli';
+import { EXIT_INTERRUPTED } from './exit-codes';
 
 const INTERRUPTED_CODES = new Set(Object.values(EXIT_INTERRUPTED));
 

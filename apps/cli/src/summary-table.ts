@@ -1,19 +1,20 @@
 import type { RunSummary } from '@orgmeta/core';
+import { textTable } from './text-table';
 
-/** A plain table of the run for people; `--json` gives the same data for scripts. */
+/** The run for people; `--json` gives the same data for scripts. */
 export function formatSummary(summary: RunSummary, where: { readonly bucketName?: string; readonly manifest?: string }): string {
-  const header = ['TENANT', 'NAME', 'STATUS', 'ACCOUNTS', 'DURATION', 'REPORT / ERROR'];
-  const rows = summary.tenants.map((t) => [
-    t.tenantId,
-    t.tenantName,
-    t.status,
-    String(t.accounts),
-    `${(t.durationMs / 1000).toFixed(1)}s`,
-    t.status === 'succeeded' ? (t.s3Key ? `s3://${where.bucketName}/${t.s3Key}` : (t.localPath ?? '')) : `${t.error?.code}: ${t.error?.message}`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  const out = [line(header), ...rows.map(line)];
+  const table = textTable(
+    ['TENANT', 'NAME', 'STATUS', 'ACCOUNTS', 'DURATION', 'REPORT / ERROR'],
+    summary.tenants.map((t) => [
+      t.tenantId,
+      t.tenantName,
+      t.status,
+      String(t.accounts),
+      `${(t.durationMs / 1000).toFixed(1)}s`,
+      t.status === 'succeeded' ? (t.s3Key ? `s3://${where.bucketName}/${t.s3Key}` : (t.localPath ?? '')) : `${t.error?.code}: ${t.error?.message}`,
+    ]),
+  );
+  const out = [table];
   for (const t of summary.tenants) {
     if (t.error) out.push(`  ${t.tenantId} fix: ${t.error.hint}`);
   }

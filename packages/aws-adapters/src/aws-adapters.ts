@@ -1,16 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, type CollectConfig, type OrganizationAccess, type ReportSink, type TenantSource } from '@orgmeta/core';
+import { STSClient } from '@aws-sdk/client-sts';
+import { ConfigError, type CallerIdentity, type CollectConfig, type OrganizationAccess, type TenantSource } from '@orgmeta/core';
 import { clientConfig } from './client-config';
 import { DynamoDbTenantSource } from './dynamodb-tenant-source';
 import { S3ReportSink } from './s3-report-sink';
+import { StsCallerIdentity } from './sts-caller-identity';
 import { StsOrganizationAccess } from './sts-organization-access';
 
 export interface AwsAdapters {
   readonly tenantSource: TenantSource;
   readonly organizations: OrganizationAccess;
-  /** Present when the configuration uploads to S3. */
-  readonly s3Sink?: ReportSink;
+  /** Present when the configuration uploads to S3; it can also probe write access. */
+  readonly s3Sink?: S3ReportSink;
+  readonly identity: CallerIdentity;
 }
 
 /** The collector's region from the SDK's own chain (AWS_REGION, profile…), without a network call. */
@@ -24,12 +27,22 @@ export async function resolveAwsRegion(): Promise<string> {
   throw new ConfigError('Missing AWS region: set AWS_REGION (or a region in your AWS profile), e.g. AWS_REGION=us-east-1.');
 }
 
+export interface AwsAdapterHooks {
+  /** Told of every throttled Organizations answer (for progress displays). */
+  readonly onThrottle?: () => void;
+}
+
 /** Every AWS-backed port of a run, one client per service (Organizations: one per tenant). */
-export function createAwsAdapters(config: CollectConfig, region: string): AwsAdapters {
+export function createAwsAdapters(config: CollectConfig, region: string, hooks: AwsAdapterHooks = {}): AwsAdapters {
   const settings = { region, maxAttempts: config.maxAttempts };
   return {
     tenantSource: new DynamoDbTenantSource(new DynamoDBClient(clientConfig(settings)), config.tableName),
-    organizations: new StsOrganizationAccess({ ...settings, sessionDurationSeconds: config.sessionDurationSeconds }),
+    organizations: new StsOrganizationAccess({
+      ...settings,
+      sessionDurationSeconds: config.sessionDurationSeconds,
+      orgRps: config.orgRps,
+      onThrottle: hooks.onThrottle,
+    }),
     s3Sink:
       config.upload && config.bucketName
         ? new S3ReportSink(new S3Client(clientConfig(settings)), {
@@ -38,5 +51,6 @@ export function createAwsAdapters(config: CollectConfig, region: string): AwsAda
             kmsKeyId: config.kmsKeyId,
           })
         : undefined,
+    identity: new StsCallerIdentity(new STSClient(clientConfig(settings))),
   };
 }

@@ -6,10 +6,10 @@ export interface AwsClientSettings {
 }
 
 /**
- * Standard retries: exponential backoff with full jitter for throttling, 5xx and network errors.
- * Organizations clients use `adaptive` (one client per tenant, so the client-side rate
- * state belongs to that organization's limit).
+ * Standard retries: exponential backoff with full jitter for throttling, 5xx and network
+ * errors. Organizations clients are paced per tenant by OrganizationPacer, which replaces
+ * the SDK's `adaptive` mode (that one only slows down after throttling, never to a set rate).
  */
-export function clientConfig(settings: AwsClientSettings, retryMode: 'standard' | 'adaptive' = 'standard') {
-  return { region: settings.region, maxAttempts: settings.maxAttempts, retryMode };
+export function clientConfig(settings: AwsClientSettings) {
+  return { region: settings.region, maxAttempts: settings.maxAttempts, retryMode: 'standard' as const };
 }

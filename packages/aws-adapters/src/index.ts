@@ -1,10 +1,13 @@
 export { createAwsAdapters, resolveAwsRegion } from './aws-adapters';
-export type { AwsAdapters } from './aws-adapters';
+export type { AwsAdapterHooks, AwsAdapters } from './aws-adapters';
+export { OrganizationPacer, paceClient } from './organization-pacer';
+export type { PacerSettings } from './organization-pacer';
 export { clientConfig } from './client-config';
 export type { AwsClientSettings } from './client-config';
 export { DynamoDbTenantSource } from './dynamodb-tenant-source';
 export { OrganizationsReader } from './organizations-reader';
 export { S3ReportSink } from './s3-report-sink';
 export type { S3ReportSinkSettings } from './s3-report-sink';
+export { StsCallerIdentity } from './sts-caller-identity';
 export { StsOrganizationAccess } from './sts-organization-access';
 export type { StsOrganizationAccessSettings } from './sts-organization-access';

@@ -2,11 +2,16 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { OrganizationAccess, OrganizationReader, TenantAccess } from '@orgmeta/core';
 import { clientConfig, type AwsClientSettings } from './client-config';
+import { OrganizationPacer, paceClient } from './organization-pacer';
 import { OrganizationsReader } from './organizations-reader';
 
 export interface StsOrganizationAccessSettings extends AwsClientSettings {
   /** Assumed-role session length; the SDK refreshes the credentials 5 minutes before they expire. */
   readonly sessionDurationSeconds: number;
+  /** Organizations calls per second per tenant (see OrganizationPacer). */
+  readonly orgRps: number;
+  /** Told of every throttled Organizations answer. */
+  readonly onThrottle?: () => void;
 }
 
 /** Assumes each tenant's role and gives a reader with its own Organizations client. */
@@ -33,6 +38,9 @@ export class StsOrganizationAccess implements OrganizationAccess {
       firstCredentials = undefined;
       return pending ?? assumeRole(identityProperties);
     };
-    return new OrganizationsReader(new OrganizationsClient({ ...clientConfig(this.settings, 'adaptive'), credentials }));
+    // One client and one pacer per tenant: each organization has its own rate limit.
+    const client = new OrganizationsClient({ ...config, credentials });
+    paceClient(client, new OrganizationPacer({ maxRps: this.settings.orgRps, onThrottle: this.settings.onThrottle }));
+    return new OrganizationsReader(client);
   }
 }

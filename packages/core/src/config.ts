@@ -3,6 +3,7 @@ import { ConfigError } from './errors';
 /** The validated configuration of one collection run. Core never reads `process.env`. */
 export interface CollectConfig {
   readonly tableName: string;
+  /** Empty only for commands that do not assume roles (`tenants`). */
   readonly roleName: string;
   /** Secret: never log it. */
   readonly externalId?: string;
@@ -25,6 +26,8 @@ export interface CollectConfig {
   readonly tenantConcurrency: number;
   readonly accountConcurrency: number;
   readonly maxAttempts: number;
+  /** Organizations calls per second per management account (the pacer backs off when throttled). */
+  readonly orgRps: number;
   /** Assumed-role session length in seconds; credentials are refreshed before they expire. */
   readonly sessionDurationSeconds: number;
 }
@@ -133,6 +136,7 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
   { key: 'escapeFormulas', flag: 'escape-formulas', envVar: 'ESCAPE_FORMULAS', kind: 'boolean', defaultValue: 'true', description: "Prefix cells starting with = + - @ tab CR LF with ' (--no-escape-formulas turns it off)", parse: parseBoolean },
   { key: 'tenantConcurrency', flag: 'tenant-concurrency', envVar: 'TENANT_CONCURRENCY', kind: 'number', defaultValue: '8', description: 'Tenants collected in parallel', parse: parseInteger(1, 256) },
   { key: 'accountConcurrency', flag: 'account-concurrency', envVar: 'ACCOUNT_CONCURRENCY', kind: 'number', defaultValue: '4', description: 'Tag calls in flight per tenant', parse: parseInteger(1, 64) },
+  { key: 'orgRps', flag: 'org-rps', envVar: 'ORG_RPS', kind: 'number', defaultValue: '20', description: 'Organizations calls per second per tenant organization; halves on throttling, then recovers', parse: parseInteger(1, 1000) },
   { key: 'maxAttempts', flag: 'max-attempts', envVar: 'AWS_MAX_ATTEMPTS', kind: 'number', defaultValue: '8', description: 'Attempts per AWS call (throttling and transient errors are retried with backoff)', parse: parseInteger(1, 30) },
   { key: 'sessionDurationSeconds', flag: 'session-duration', envVar: 'ROLE_SESSION_DURATION', kind: 'number', defaultValue: '3600', description: 'Assumed-role session length in seconds (900-3600; role chaining caps it at 1 hour)', parse: parseInteger(900, 3600) },
 ];
@@ -152,11 +156,17 @@ function settingName(setting: AnySetting): string {
   return setting.envVar ? `--${setting.flag} / ${setting.envVar}` : `--${setting.flag}`;
 }
 
+/** Which settings a command cannot do without (the table is always needed). */
+export interface ConfigRequirements {
+  readonly roleName: boolean;
+  readonly bucket: boolean;
+}
+
 /**
  * Resolves the run configuration: CLI flag > environment variable > default.
  * Throws one ConfigError whose message has a line per problem, each naming the flag/variable.
  */
-export function resolveCollectConfig(input: ConfigInput): CollectConfig {
+export function resolveCollectConfig(input: ConfigInput, requirements: ConfigRequirements = { roleName: true, bucket: true }): CollectConfig {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const setting of COLLECT_SETTINGS) {
@@ -187,14 +197,15 @@ export function resolveCollectConfig(input: ConfigInput): CollectConfig {
   if (values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
     problems.push('Missing tenant table: set --table or TENANTS_TABLE_NAME to the DynamoDB table of tenants.');
   }
-  if (values.roleName === undefined && !problems.some((p) => p.includes('--role-name'))) {
+  if (requirements.roleName && values.roleName === undefined && !problems.some((p) => p.includes('--role-name'))) {
     problems.push("Missing role name: set --role-name or CROSS_ACCOUNT_ROLE_NAME to the role to assume in each tenant's management account.");
   }
-  if (values.upload === true && values.bucketName === undefined && !problems.some((p) => p.includes('--bucket'))) {
+  if (requirements.bucket && values.upload === true && values.bucketName === undefined && !problems.some((p) => p.includes('--bucket'))) {
     problems.push('Missing report bucket: set --bucket or REPORT_BUCKET_NAME, or pass --no-upload to write only local copies.');
   }
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   // With --no-upload the reports only go to disk, so saving locally is implied.
   if (values.upload === false) values.saveLocal = true;
+  values.roleName ??= '';
   return values as unknown as CollectConfig;
 }

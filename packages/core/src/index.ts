@@ -1,13 +1,16 @@
 export { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 export { COLLECT_SETTINGS, resolveCollectConfig } from './config';
-export type { CollectConfig, ConfigInput } from './config';
+export type { CollectConfig, ConfigInput, ConfigRequirements } from './config';
 export { ConfigError, InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
 export type { FailureDetails } from './errors';
 export { describeFailure, errorCode, remediationHint } from './failures';
 export type { CollectionStage, FailureContext } from './failures';
 export { buildReport, collectRun, newRunId } from './pipeline';
 export type { ManifestOutcome, PipelineDependencies, RunOutcome } from './pipeline';
+export { runPreflight, trustablePrincipal } from './preflight';
+export type { CheckResult, CheckStatus, PreflightDependencies, PreflightReport } from './preflight';
 export type {
+  CallerIdentity,
   LogFields,
   Logger,
   OrganizationAccess,
@@ -18,6 +21,7 @@ export type {
   StoredReport,
   TenantAccess,
   TenantSource,
+  WriteProbe,
 } from './ports';
 export { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, partitionDate, reportKey } from './report-layout';
 export { selectTenants } from './tenants';

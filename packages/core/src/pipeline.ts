@@ -19,6 +19,8 @@ export interface PipelineDependencies {
   /** Region of the collector; decides the ARN partition. */
   readonly region: string;
   readonly clock?: () => Date;
+  /** Called once the tenants to collect are known, e.g. to size a progress display. */
+  readonly onTenantsSelected?: (count: number) => void;
   /** Called as each tenant finishes, e.g. for a progress display. */
   readonly onTenantFinished?: (result: TenantResult) => void;
   /**
@@ -72,6 +74,7 @@ export async function collectRun(config: CollectConfig, deps: PipelineDependenci
 
   const { tenants, unknownTenantIds } = narrowToRequested(selection.tenants, config.tenantIds);
   logger.info(`Collecting ${tenants.length} tenant(s)`, { runId, tenants: tenants.length, invalidRecords: selection.invalidRecords.length });
+  deps.onTenantsSelected?.(tenants.length + unknownTenantIds.length);
 
   const context: RunContext = { config, deps, runId, startedAt, partition: partitionForRegion(deps.region) };
   const limit = pLimit(config.tenantConcurrency);

@@ -62,3 +62,14 @@ export interface ReportSink {
 
 /** Turns a tenant's collected data into the report file's text. */
 export type ReportRenderer = (report: TenantReport) => string;
+
+/** Shows that reports can be written: writes a small object, then removes it. */
+export interface WriteProbe {
+  probeWrite(key: string): Promise<{ readonly removed: boolean; readonly removeError?: string }>;
+}
+
+/** Who the collector runs as, to tell operators which principal a trust policy must allow. */
+export interface CallerIdentity {
+  /** The IAM principal ARN (an assumed role is given as its role ARN). */
+  principalArn(): Promise<string>;
+}

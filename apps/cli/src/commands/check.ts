@@ -1,0 +1,36 @@
+import { runPreflight } from '@orgmeta/core';
+import { createAwsAdapters } from '@orgmeta/aws-adapters';
+import type { CommandContext } from '../cli';
+import { EXIT_OK, EXIT_TENANT_FAILED } from '../exit-codes';
+import { textTable } from '../text-table';
+
+/** `orgmeta check`: PASS/FAIL per permission and tenant, with a concrete fix for every FAIL. */
+export async function runCheck(context: CommandContext): Promise<number> {
+  const { argv, config, region, logger } = context;
+  const aws = createAwsAdapters(config, region);
+  const report = await runPreflight(config, {
+    tenantSource: aws.tenantSource,
+    organizations: aws.organizations,
+    writeProbe: aws.s3Sink,
+    identity: aws.identity,
+    logger,
+    region,
+  });
+  if (argv.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const lines = [
+      `Collector principal: ${report.collectorPrincipal ?? 'unknown (sts:GetCallerIdentity failed)'}`,
+      textTable(
+        ['SCOPE', 'CHECK', 'RESULT', 'DETAIL'],
+        report.results.map((r) => [r.scope, r.check, r.status, r.code ? `${r.code}: ${r.detail}` : r.detail]),
+      ),
+    ];
+    const fixes = report.results.filter((r) => r.hint && r.status !== 'PASS');
+    if (fixes.length > 0) lines.push('', 'How to fix:', ...fixes.map((r) => `  ${r.scope} ${r.check}: ${r.hint}`));
+    const failed = report.results.filter((r) => r.status === 'FAIL').length;
+    lines.push('', report.passed ? 'All checks passed.' : `${failed} check(s) failed.`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return report.passed ? EXIT_OK : EXIT_TENANT_FAILED;
+}

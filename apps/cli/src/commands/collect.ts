@@ -1,0 +1,62 @@
+import { TenantSourceError, collectRun, type RunOutcome } from '@orgmeta/core';
+import type { CommandContext } from '../cli';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
+import { ProgressDisplay } from '../progress';
+import { formatSummary } from '../summary-table';
+import { awsPipelineDependencies } from '../wiring';
+
+/** `orgmeta collect`: the main job. */
+export async function runCollect(context: CommandContext): Promise<number> {
+  const { argv, config, region, logger } = context;
+  const showProgress = Boolean(process.stderr.isTTY) && !argv.quiet && (argv['log-format'] ?? 'text') === 'text';
+  let progress: ProgressDisplay | undefined;
+
+  // Ctrl-C / SIGTERM: stop starting tenants, abandon reads, abort writes, then still write
+  // the summary and manifest of what finished. A second signal leaves at once.
+  const abort = new AbortController();
+  let interruptedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interruptedBy) process.exit(EXIT_INTERRUPTED[signal] ?? EXIT_TENANT_FAILED);
+    interruptedBy = signal;
+    logger.warn(`Received ${signal}: stopping; tenants in flight are abandoned and the summary of what finished follows.`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let outcome: RunOutcome;
+  try {
+    const deps = awsPipelineDependencies(config, region, logger, { onThrottle: () => progress?.throttled() });
+    outcome = await collectRun(config, {
+      ...deps,
+      signal: abort.signal,
+      onTenantsSelected: (count) => {
+        if (!showProgress) return;
+        progress = new ProgressDisplay(count);
+        context.setLogSink((line) => progress?.log(line));
+      },
+      onTenantFinished: (result) => progress?.tenantFinished(result),
+    });
+  } catch (error) {
+    if (error instanceof TenantSourceError) {
+      logger.error(error.message);
+      return EXIT_USAGE;
+    }
+    throw error;
+  } finally {
+    progress?.stop();
+    context.setLogSink(undefined);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const { summary, manifest } = outcome;
+  if (argv.json) {
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else if (!argv.quiet) {
+    const manifestWhere = manifest.s3Key ? `s3://${config.bucketName}/${manifest.s3Key}` : manifest.localPath;
+    process.stdout.write(`${formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere })}\n`);
+  }
+  if (interruptedBy) return EXIT_INTERRUPTED[interruptedBy] ?? EXIT_TENANT_FAILED;
+  return summary.totals.failed > 0 || manifest.error ? EXIT_TENANT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,166 @@
+import pLimit from 'p-limit';
+import { partitionForRegion, roleArn, roleSessionName } from './aws-names';
+import type { CollectConfig } from './config';
+import { TenantSourceError } from './errors';
+import { describeFailure, type CollectionStage, type FailureContext } from './failures';
+import { newRunId } from './pipeline';
+import type { CallerIdentity, Logger, OrganizationAccess, OrganizationReader, TenantSource, WriteProbe } from './ports';
+import { selectTenants } from './tenants';
+import type { InvalidRecord, Tenant } from './types';
+
+export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
+
+export interface CheckResult {
+  /** A tenant ID, or `run` for checks made once. */
+  readonly scope: string;
+  readonly check: string;
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly code?: string;
+  readonly hint?: string;
+}
+
+export interface PreflightReport {
+  readonly collectorPrincipal?: string;
+  readonly results: readonly CheckResult[];
+  readonly invalidRecords: readonly InvalidRecord[];
+  /** True only when nothing failed. */
+  readonly passed: boolean;
+}
+
+export interface PreflightDependencies {
+  readonly tenantSource: TenantSource;
+  readonly organizations: OrganizationAccess;
+  readonly writeProbe?: WriteProbe;
+  readonly identity?: CallerIdentity;
+  readonly logger: Logger;
+  readonly region: string;
+}
+
+/** `arn:aws:sts::1:assumed-role/Name/session` → `arn:aws:iam::1:role/Name`, as trust policies want it. */
+export function trustablePrincipal(arn: string): string {
+  const match = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn);
+  return match ? `arn:${match[1]}:iam::${match[2]}:role/${match[3]}` : arn;
+}
+
+function trustStatement(principal: string, externalId: boolean): string {
+  const condition = externalId ? ',"Condition":{"StringEquals":{"sts:ExternalId":"<the tenant\'s ExternalId>"}}' : '';
+  return `{"Effect":"Allow","Principal":{"AWS":"${principal}"},"Action":"sts:AssumeRole"${condition}}`;
+}
+
+/**
+ * `orgmeta check`: everything a collection needs, tried once, without writing a report:
+ * the table is readable, the bucket is writable, and per tenant the role can be assumed
+ * and the Organizations reads are allowed.
+ */
+export async function runPreflight(config: CollectConfig, deps: PreflightDependencies): Promise<PreflightReport> {
+  const startedAt = new Date();
+  const runId = newRunId(startedAt);
+  const results: CheckResult[] = [];
+  const collectorPrincipal = deps.identity ? await deps.identity.principalArn().then(trustablePrincipal, () => undefined) : undefined;
+
+  let tenants: Tenant[] = [];
+  let invalidRecords: InvalidRecord[] = [];
+  try {
+    const selection = selectTenants(await deps.tenantSource.readTenantRecords(), { status: config.tenantStatus, service: config.tenantService });
+    invalidRecords = selection.invalidRecords;
+    tenants = selection.tenants
+      .filter((t) => config.tenantIds.length === 0 || config.tenantIds.includes(t.tenantId))
+      .sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1));
+    results.push({ scope: 'run', check: 'tenant table readable', status: 'PASS', detail: `${config.tableName}: ${tenants.length} tenant(s) selected, ${invalidRecords.length} invalid row(s)` });
+    for (const missing of config.tenantIds.filter((id) => !tenants.some((t) => t.tenantId === id))) {
+      results.push({ scope: missing, check: 'tenant selected', status: 'FAIL', detail: `not a valid "${config.tenantStatus}" / "${config.tenantService}" tenant`, code: 'TenantNotSelected', hint: 'Check the tenant_id, status and service attributes of its item in the tenant table.' });
+    }
+  } catch (error) {
+    const message = error instanceof TenantSourceError ? error.message : String(error);
+    const [detail, fix] = message.split('\n  Fix: ');
+    results.push({ scope: 'run', check: 'tenant table readable', status: 'FAIL', detail, code: /: (\w+):/.exec(detail)?.[1], hint: fix });
+  }
+
+  if (deps.writeProbe && config.bucketName) {
+    results.push(await probeBucket(config, deps.writeProbe, runId));
+  }
+
+  const partition = partitionForRegion(deps.region);
+  const limit = pLimit(config.tenantConcurrency);
+  const perTenant = await Promise.all(tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps.organizations, partition, runId, collectorPrincipal))));
+  results.push(...perTenant.flat());
+  return { collectorPrincipal, results, invalidRecords, passed: results.every((r) => r.status !== 'FAIL') };
+}
+
+async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: string): Promise<CheckResult> {
+  const key = `${config.prefix}_orgmeta-check/${runId}.txt`;
+  const failureContext: FailureContext = { roleArn: '', tenantId: '', bucketName: config.bucketName, prefix: config.prefix, maxAttempts: config.maxAttempts };
+  try {
+    const outcome = await probe.probeWrite(key);
+    if (outcome.removed) return { scope: 'run', check: 'bucket writable', status: 'PASS', detail: `wrote and removed s3://${config.bucketName}/${key}` };
+    return {
+      scope: 'run',
+      check: 'bucket writable',
+      status: 'WARN',
+      detail: `wrote s3://${config.bucketName}/${key} but could not remove it (${outcome.removeError})`,
+      hint: `Reports can be written. To let check clean up, allow s3:DeleteObject on arn:aws:s3:::${config.bucketName}/${config.prefix}_orgmeta-check/*.`,
+    };
+  } catch (error) {
+    const failure = describeFailure('S3Upload', error, failureContext);
+    return { scope: 'run', check: 'bucket writable', status: 'FAIL', detail: failure.message, code: failure.code, hint: failure.hint };
+  }
+}
+
+async function checkTenant(
+  tenant: Tenant,
+  config: CollectConfig,
+  organizations: OrganizationAccess,
+  partition: string,
+  runId: string,
+  collectorPrincipal: string | undefined,
+): Promise<CheckResult[]> {
+  const arn = roleArn(partition, tenant.tenantId, tenant.roleName ?? config.roleName);
+  const externalId = tenant.externalId ?? config.externalId;
+  const failureContext: FailureContext = { roleArn: arn, tenantId: tenant.tenantId, bucketName: config.bucketName, prefix: config.prefix, maxAttempts: config.maxAttempts };
+  const results: CheckResult[] = [];
+  const scope = tenant.tenantId;
+  let failed = false;
+
+  const attempt = async <T>(check: string, stage: CollectionStage, action: () => Promise<T>, pass: (value: T) => Omit<CheckResult, 'scope' | 'check'>): Promise<T | undefined> => {
+    if (failed) {
+      results.push({ scope, check, status: 'SKIP', detail: 'an earlier check failed' });
+      return undefined;
+    }
+    try {
+      const value = await action();
+      results.push({ scope, check, ...pass(value) });
+      return value;
+    } catch (error) {
+      failed = true;
+      const failure = describeFailure(stage, error, failureContext);
+      const hint =
+        stage === 'AssumeRole' && collectorPrincipal
+          ? `${failure.hint} Trust policy statement for ${arn}: ${trustStatement(collectorPrincipal, externalId !== undefined)}`
+          : failure.hint;
+      results.push({ scope, check, status: 'FAIL', detail: failure.message, code: failure.code, hint });
+      return undefined;
+    }
+  };
+
+  const reader = await attempt(
+    'assume role',
+    'AssumeRole',
+    () => organizations.connect({ tenantId: tenant.tenantId, roleArn: arn, roleSessionName: roleSessionName(runId), externalId }),
+    () => ({ status: 'PASS', detail: `${arn}${externalId ? ' (with ExternalId)' : ''}` }),
+  );
+  const organization = await attempt('DescribeOrganization', 'DescribeOrganization', () => (reader as OrganizationReader).describeOrganization(), (org) =>
+    org.managementAccountId === tenant.tenantId
+      ? { status: 'PASS', detail: `${org.id}, managed by the tenant account` }
+      : { status: 'WARN', detail: `${org.id} is managed by ${org.managementAccountId}, not ${tenant.tenantId}`, hint: 'Set tenant_id to the management account ID, or deploy the reader role there.' },
+  );
+  const firstPage = await attempt('ListAccounts', 'ListAccounts', () => firstAccountsPage(reader as OrganizationReader), (page) => ({ status: 'PASS', detail: `first page: ${page.length} account(s)` }));
+  const sampleAccount = firstPage?.[0]?.id ?? organization?.managementAccountId ?? tenant.tenantId;
+  await attempt('ListTagsForResource', 'ListTagsForResource', () => (reader as OrganizationReader).listTags(sampleAccount), (tags) => ({ status: 'PASS', detail: `${sampleAccount}: ${tags.length} tag(s)` }));
+  return results;
+}
+
+async function firstAccountsPage(reader: OrganizationReader) {
+  for await (const page of reader.listAccounts()) return page;
+  return [];
+}

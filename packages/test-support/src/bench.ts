@@ -1,0 +1,201 @@
+/**
+ * `npm run bench`: measures collection speed against the Organizations rate limit, and memory.
+ *
+ * Default: moto behind the fault proxy (40 ms latency on every call, ListTagsForResource
+ * limited to 20 TPS per account with a burst of 20), 6 tenants x 100 member accounts.
+ * Runs the real CLI alternately with concurrency 1 everywhere (the sequential baseline)
+ * and with the defaults, then prints wall times, the rate-limit lower bound, ratios,
+ * throttled answers, calls in flight per account, and peak RSS.
+ * `--big`: 1 tenant x 10,000 accounts straight on moto: peak RSS and rows/s.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFaultProxy, type FaultProxyStats } from './fault-proxy';
+import { emulatorEnvironment, startMotoServer } from './moto-server';
+import { CLI_MAIN } from './run-cli';
+import { createBucket, seedOrganization, seedTenantTable, tenantItem } from './seed';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const LATENCY_MS = 40;
+const TAGS_TPS = 20;
+const TAGS_BURST = 20;
+const ORGANIZATIONS_OPERATIONS = ['DescribeOrganization', 'ListAccounts', 'ListTagsForResource', 'ListRoots', 'ListOrganizationalUnitsForParent', 'ListAccountsForParent'];
+
+interface Measured {
+  readonly wallMs: number;
+  readonly peakRssMb: number;
+  readonly exitCode: number | null;
+  readonly stdout: string;
+}
+
+/** Runs the CLI, sampling its peak RSS (VmHWM) from /proc until it exits. */
+function runCli(args: string[], env: Record<string, string>): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd: mkdtempSync(join(tmpdir(), 'orgmeta-bench-')), env: { PATH: process.env.PATH ?? '', ...env } });
+    let peakKb = 0;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+    const sample = () => {
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (match) peakKb = Math.max(peakKb, Number(match[1]));
+      } catch {
+        // the process has just exited
+      }
+    };
+    const timer = setInterval(sample, 10);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) process.stderr.write(`CLI exited ${code}:\n${stderr}\n`);
+      resolve({ wallMs, peakRssMb: peakKb / 1024, exitCode: code, stdout });
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function sum(record: Record<string, number>, keys?: string[]): number {
+  return Object.entries(record)
+    .filter(([k]) => !keys || keys.includes(k))
+    .reduce((total, [, v]) => total + v, 0);
+}
+
+async function seedFleet(endpoint: string, tenants: number, membersPerTenant: number, firstId: number) {
+  const ids = Array.from({ length: tenants }, (_, i) => String(firstId + i).padStart(12, '0'));
+  await Promise.all(
+    ids.map((id, t) =>
+      seedOrganization(endpoint, {
+        managementAccountId: id,
+        accounts: Array.from({ length: membersPerTenant }, (_, i) => ({
+          name: `bench-${t}-${i}`,
+          email: `bench-${t}-${i}@example.com`,
+          tags: [
+            { key: 'CostCenter', value: `CC-${i % 7}` },
+            { key: 'Owner', value: `team-${i % 5}` },
+          ],
+        })),
+      }),
+    ),
+  );
+  return ids;
+}
+
+async function fleetBench(runs: number): Promise<void> {
+  const moto = await startMotoServer();
+  try {
+    const tenants = 6;
+    const members = 100;
+    console.log(`Seeding ${tenants} tenants x ${members} member accounts in moto…`);
+    const ids = await seedFleet(moto.endpoint, tenants, members, 500000000001);
+    await seedTenantTable(moto.endpoint, 'bench-tenants', ids.map((id) => tenantItem(id)));
+    await createBucket(moto.endpoint, 'bench-reports');
+    const proxy = await startFaultProxy({ target: moto.endpoint, latencyMs: LATENCY_MS, rateLimits: [{ operation: 'ListTagsForResource', tps: TAGS_TPS, burst: TAGS_BURST }] });
+    const env = emulatorEnvironment(proxy.endpoint);
+    const base = ['collect', '--table', 'bench-tenants', '--role-name', 'Reader', '--bucket', 'bench-reports', '--json', '--quiet'];
+    const shapes = {
+      baseline: [...base, '--prefix', 'bench-baseline', '--tenant-concurrency', '1', '--account-concurrency', '1'],
+      defaults: [...base, '--prefix', 'bench-defaults'],
+    };
+    const results: Record<keyof typeof shapes, { run: Measured; stats: FaultProxyStats }[]> = { baseline: [], defaults: [] };
+    for (let i = 0; i < runs; i += 1) {
+      for (const shape of ['baseline', 'defaults'] as const) {
+        proxy.resetStats();
+        const run = await runCli(shapes[shape], env);
+        if (run.exitCode !== 0) throw new Error(`${shape} run failed`);
+        results[shape].push({ run, stats: proxy.stats() });
+        console.log(`  run ${i + 1} ${shape.padEnd(8)} ${(run.wallMs / 1000).toFixed(2)} s`);
+      }
+    }
+    await proxy.stop();
+
+    const accounts = members + 1;
+    const sample = results.defaults[0].stats;
+    const listPages = (sample.calls.ListAccounts ?? 0) / tenants;
+    // The critical path of one tenant: Scan, AssumeRole, DescribeOrganization, every ListAccounts
+    // page, then its PutObject and the manifest's; the tag calls can go no faster than the bucket.
+    const setupCalls = 1 + 1 + 1 + listPages + 1 + 1;
+    const boundMs = setupCalls * LATENCY_MS + (Math.max(0, accounts - TAGS_BURST) / TAGS_TPS) * 1000;
+    const wall = (shape: keyof typeof shapes) => median(results[shape].map((r) => r.run.wallMs));
+    const throttleShare = (shape: keyof typeof shapes) => {
+      const s = results[shape].map((r) => r.stats);
+      return sum(Object.assign({}, ...s.map((x) => x.throttled))) === 0
+        ? 0
+        : s.reduce((t, x) => t + sum(x.throttled), 0) / s.reduce((t, x) => t + sum(x.calls, ORGANIZATIONS_OPERATIONS), 0);
+    };
+    const rows: [string, string][] = [
+      ['setup', `${tenants} tenants x ${accounts} accounts; ${LATENCY_MS} ms per call; ListTagsForResource ${TAGS_TPS} TPS (burst ${TAGS_BURST}) per account; ${runs} run(s) each, medians`],
+      ['baseline wall (concurrency 1)', `${(wall('baseline') / 1000).toFixed(2)} s`],
+      ['defaults wall', `${(wall('defaults') / 1000).toFixed(2)} s`],
+      ['rate-limit lower bound', `${(boundMs / 1000).toFixed(2)} s  (${setupCalls} sequential calls x ${LATENCY_MS} ms + (${accounts} - ${TAGS_BURST}) / ${TAGS_TPS} TPS)`],
+      ['defaults / bound', `${(wall('defaults') / boundMs).toFixed(2)}  (target <= 1.25)`],
+      ['baseline / defaults', `${(wall('baseline') / wall('defaults')).toFixed(2)}  (target >= 6)`],
+      ['throttled answers (defaults)', `${(throttleShare('defaults') * 100).toFixed(2)} % of Organizations calls  (target <= 5 %)`],
+      ['throttled answers (baseline)', `${(throttleShare('baseline') * 100).toFixed(2)} %`],
+      ['max Organizations calls in flight per account (defaults)', String(Math.max(...results.defaults.map((r) => r.stats.maxInFlightPerAccount)))],
+      ['peak RSS of the CLI (defaults)', `${Math.max(...results.defaults.map((r) => r.run.peakRssMb)).toFixed(1)} MB`],
+    ];
+    printTable('Fleet benchmark', rows);
+  } finally {
+    await moto.stop();
+  }
+}
+
+async function bigBench(): Promise<void> {
+  const moto = await startMotoServer();
+  try {
+    const members = 9_999;
+    console.log(`Seeding 1 tenant x ${members + 1} accounts in moto (takes a while)…`);
+    const started = Date.now();
+    const [id] = await seedFleet(moto.endpoint, 1, members, 600000000001);
+    console.log(`  seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    await seedTenantTable(moto.endpoint, 'big-tenants', [tenantItem(id)]);
+    await createBucket(moto.endpoint, 'big-reports');
+    // Straight on moto (no proxy limits): this measures the collector's own memory and throughput.
+    const run = await runCli(
+      ['collect', '--table', 'big-tenants', '--role-name', 'Reader', '--bucket', 'big-reports', '--json', '--quiet', '--org-rps', '1000', '--account-concurrency', '16', '--save-local'],
+      emulatorEnvironment(moto.endpoint),
+    );
+    if (run.exitCode !== 0) throw new Error('big run failed');
+    const accounts = JSON.parse(run.stdout).totals.accounts as number;
+    printTable('Big-tenant benchmark', [
+      ['setup', `1 tenant x ${accounts} accounts, moto without added latency, --org-rps 1000 --account-concurrency 16, S3 + local copy`],
+      ['wall', `${(run.wallMs / 1000).toFixed(2)} s`],
+      ['rows/s', (accounts / (run.wallMs / 1000)).toFixed(0)],
+      ['peak RSS of the CLI', `${run.peakRssMb.toFixed(1)} MB  (target <= 150 MB)`],
+    ]);
+  } finally {
+    await moto.stop();
+  }
+}
+
+function printTable(title: string, rows: [string, string][]): void {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n${title}`);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const runsFlag = args.indexOf('--runs');
+  const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 2;
+  if (args.includes('--big')) await bigBench();
+  else await fleetBench(runs);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
