@@ -34,7 +34,7 @@ const core = workspacePackage(root, {
   name: '@orgmeta/core',
   outdir: 'packages/core',
   description: 'Domain, configuration, collection pipeline and ports. Never imports the AWS SDK.',
-  deps: ['p-limit@^3'],
+  deps: ['p-limit@^3', 'p-map@^4'],
 });
 
 const csv = workspacePackage(root, {
@@ -75,7 +75,7 @@ const testSupport = workspacePackage(root, {
   testTimeout: 60_000,
 });
 
-workspacePackage(root, {
+const cli = workspacePackage(root, {
   name: '@orgmeta/cli',
   outdir: 'apps/cli',
   description: 'The orgmeta command.',
@@ -87,6 +87,9 @@ workspacePackage(root, {
   testTimeout: 120_000,
   jestGlobalSetup: { setup: 'test/support/global-setup.ts', teardown: 'test/support/global-teardown.ts' },
 });
+
+// npm links the bin before it is built, so it cannot make it executable itself.
+cli.compileTask.exec('chmod +x lib/main.js');
 
 new JsonFile(root, 'nx.json', {
   obj: {

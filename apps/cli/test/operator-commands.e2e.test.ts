@@ -101,7 +101,7 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
   describe('progress', () => {
     it('shows a live progress display under a pseudo-terminal and ends with the summary', () => {
       // `script` gives the CLI a real TTY on stdout and stderr.
-      const command = [process.execPath, CLI_MAIN, 'collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', 'pty', '--tenant', HEALTHY, '--tenant', NO_ORG]
+      const command = [CLI_MAIN, 'collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', 'pty', '--tenant', HEALTHY, '--tenant', NO_ORG]
         .map((part) => `'${part}'`)
         .join(' ');
       const run = spawnSync('script', ['-qefc', command, '/dev/null'], {

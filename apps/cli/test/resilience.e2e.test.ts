@@ -155,8 +155,8 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
     await withProxy({ latencyMs: 150 }, async (proxy) => {
       const dir = workDir();
       const child = spawn(
-        process.execPath,
-        [CLI_MAIN, 'collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', 'sigterm', '--save-local', '--out-dir', 'out', '--tenant-concurrency', '1', '--json', '--tenant', SMALL, '--tenant', WIDE, '--tenant', TAGGED],
+        CLI_MAIN,
+        ['collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', 'sigterm', '--save-local', '--out-dir', 'out', '--tenant-concurrency', '1', '--json', '--tenant', SMALL, '--tenant', WIDE, '--tenant', TAGGED],
         { cwd: dir, env: { PATH: process.env.PATH ?? '', ...emulatorEnvironment(proxy.endpoint) } },
       );
       let stdout = '';

@@ -2,6 +2,10 @@ import type { Client } from '@smithy/types';
 
 const THROTTLING_CODES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
 const MIN_RPS = 0.5;
+// AIMD: back off by a fifth on a throttled answer, win it back over a few successes. Halving
+// (TCP-style) was measured to cost ~15% wall time for one stray throttle at the limit.
+const DECREASE_FACTOR = 0.8;
+const INCREASE_PER_SUCCESS = 0.5;
 
 /**
  * A token bucket whose waiters are woken by a ref'd timer at the exact moment a token
@@ -68,9 +72,9 @@ export interface PacerSettings {
 }
 
 /**
- * Paces one organization's calls with a token bucket and adapts it: the rate halves on a throttled answer and creeps back on successes
- * (AIMD), so throttling stays rare instead of being the normal path. Every attempt,
- * retries included, takes a token.
+ * Paces one organization's calls with a token bucket and adapts it: the rate drops on a
+ * throttled answer and creeps back on successes (AIMD), so throttling stays rare instead
+ * of being the normal path. Every attempt, retries included, takes a token.
  */
 export class OrganizationPacer {
   private rps: number;
@@ -101,7 +105,7 @@ export class OrganizationPacer {
 
   private onThrottle(): void {
     this.settings.onThrottle?.();
-    this.rps = Math.max(MIN_RPS, this.rps / 2);
+    this.rps = Math.max(MIN_RPS, this.rps * DECREASE_FACTOR);
     this.bucket.setRate(this.rps);
     // Drop the saved-up burst too: the organization just said it is over its limit.
     this.bucket.empty();
@@ -109,7 +113,7 @@ export class OrganizationPacer {
 
   private onSuccess(): void {
     if (this.rps >= this.settings.maxRps) return;
-    this.rps = Math.min(this.settings.maxRps, this.rps + 0.25);
+    this.rps = Math.min(this.settings.maxRps, this.rps + INCREASE_PER_SUCCESS);
     this.bucket.setRate(this.rps);
   }
 }

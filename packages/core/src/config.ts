@@ -136,7 +136,7 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
   { key: 'escapeFormulas', flag: 'escape-formulas', envVar: 'ESCAPE_FORMULAS', kind: 'boolean', defaultValue: 'true', description: "Prefix cells starting with = + - @ tab CR LF with ' (--no-escape-formulas turns it off)", parse: parseBoolean },
   { key: 'tenantConcurrency', flag: 'tenant-concurrency', envVar: 'TENANT_CONCURRENCY', kind: 'number', defaultValue: '8', description: 'Tenants collected in parallel', parse: parseInteger(1, 256) },
   { key: 'accountConcurrency', flag: 'account-concurrency', envVar: 'ACCOUNT_CONCURRENCY', kind: 'number', defaultValue: '4', description: 'Tag calls in flight per tenant', parse: parseInteger(1, 64) },
-  { key: 'orgRps', flag: 'org-rps', envVar: 'ORG_RPS', kind: 'number', defaultValue: '20', description: 'Organizations calls per second per tenant organization; halves on throttling, then recovers', parse: parseInteger(1, 1000) },
+  { key: 'orgRps', flag: 'org-rps', envVar: 'ORG_RPS', kind: 'number', defaultValue: '20', description: 'Organizations calls per second per tenant organization; slows down when throttled, then recovers', parse: parseInteger(1, 1000) },
   { key: 'maxAttempts', flag: 'max-attempts', envVar: 'AWS_MAX_ATTEMPTS', kind: 'number', defaultValue: '8', description: 'Attempts per AWS call (throttling and transient errors are retried with backoff)', parse: parseInteger(1, 30) },
   { key: 'sessionDurationSeconds', flag: 'session-duration', envVar: 'ROLE_SESSION_DURATION', kind: 'number', defaultValue: '3600', description: 'Assumed-role session length in seconds (900-3600; role chaining caps it at 1 hour)', parse: parseInteger(900, 3600) },
 ];

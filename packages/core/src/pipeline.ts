@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
+import pMap from 'p-map';
 import { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 import type { CollectConfig } from './config';
 import { InterruptedError, TenantCollectionError } from './errors';
@@ -263,21 +264,18 @@ async function listAllAccounts(reader: OrganizationReader): Promise<Account[]> {
 }
 
 async function tagsByAccount(reader: OrganizationReader, accounts: readonly Account[], concurrency: number): Promise<Map<string, Map<string, string>>> {
-  const limit = pLimit(concurrency);
-  try {
-    const entries = await Promise.all(
-      accounts.map((account) =>
-        limit(async () => {
-          const tags = await reader.listTags(account.id);
-          return [account.id, new Map(tags.map((t) => [t.key, t.value]))] as const;
-        }),
-      ),
-    );
-    return new Map(entries);
-  } finally {
-    // The tenant has failed (or finished): calls not yet started must not run on in the background.
-    limit.clearQueue();
-  }
+  const tagsById = new Map<string, Map<string, string>>();
+  // p-map pulls the next account only when a slot frees up, so memory stays flat for
+  // 10,000 accounts, and it stops starting calls as soon as one fails.
+  await pMap(
+    accounts,
+    async (account) => {
+      const tags = await reader.listTags(account.id);
+      if (tags.length > 0) tagsById.set(account.id, new Map(tags.map((t) => [t.key, t.value])));
+    },
+    { concurrency },
+  );
+  return tagsById;
 }
 
 /** The report's rows (sorted by account ID) and tag columns (fixed, or every key found, ordinal order). */

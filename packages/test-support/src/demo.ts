@@ -53,7 +53,7 @@ async function main(): Promise<number> {
 
     const args = ['collect', '--table', TABLE, '--role-name', 'OrgMetaReader', '--bucket', BUCKET, '--save-local', '--out-dir', OUT_DIR, '--ou-path'];
     console.log(`$ orgmeta ${args.join(' ')}`);
-    const run = spawnSync(process.execPath, [CLI_MAIN, ...args], {
+    const run = spawnSync(CLI_MAIN, args, {
       stdio: 'inherit',
       env: { ...process.env, ...emulatorEnvironment(moto.endpoint) },
     });

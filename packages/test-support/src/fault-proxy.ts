@@ -54,8 +54,15 @@ export interface ShortLivedCredentials {
   readonly validForMs: number;
 }
 
+/** An organization answered by the proxy itself (for sizes moto cannot seed quickly). */
+export interface SyntheticOrganization {
+  readonly accounts: number;
+}
+
 export interface FaultProxyOptions {
   readonly target: string;
+  /** Organizations calls made as these management accounts are answered by the proxy. */
+  readonly syntheticOrganizations?: Readonly<Record<string, SyntheticOrganization>>;
   readonly shortLivedCredentials?: ShortLivedCredentials;
   readonly latencyMs?: number;
   readonly rateLimits?: readonly RateLimit[];
@@ -125,6 +132,51 @@ function errorBody(service: string, status: number, code: string, message: strin
     headers: { 'content-type': 'text/xml' },
     body: `<ErrorResponse><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`,
   };
+}
+
+const SYNTHETIC_JOINED = Date.parse('2024-01-01T00:00:00.000Z') / 1000;
+
+/** Answers Organizations reads for a synthetic organization of `size` accounts (JSON 1.1 protocol). */
+function syntheticAnswer(managementAccountId: string, size: number, operation: string, body: string): object | undefined {
+  const orgId = `o-synth${managementAccountId.slice(-5)}`;
+  const accountId = (index: number) => (index === 0 ? managementAccountId : String(700000000000 + index));
+  const input = (body ? JSON.parse(body) : {}) as { MaxResults?: number; NextToken?: string; ResourceId?: string };
+  switch (operation) {
+    case 'DescribeOrganization':
+      return {
+        Organization: {
+          Id: orgId,
+          Arn: `arn:aws:organizations::${managementAccountId}:organization/${orgId}`,
+          FeatureSet: 'ALL',
+          MasterAccountId: managementAccountId,
+          MasterAccountArn: `arn:aws:organizations::${managementAccountId}:account/${orgId}/${managementAccountId}`,
+          MasterAccountEmail: `root@${managementAccountId}.example.com`,
+        },
+      };
+    case 'ListAccounts': {
+      const start = Number(input.NextToken ?? 0);
+      const end = Math.min(size, start + (input.MaxResults ?? 20));
+      const accounts = Array.from({ length: end - start }, (_, i) => {
+        const id = accountId(start + i);
+        return {
+          Id: id,
+          Arn: `arn:aws:organizations::${managementAccountId}:account/${orgId}/${id}`,
+          Email: `account-${start + i}@synthetic.example.com`,
+          Name: `synthetic-account-${start + i}`,
+          State: 'ACTIVE',
+          JoinedMethod: 'CREATED',
+          JoinedTimestamp: SYNTHETIC_JOINED + start + i,
+        };
+      });
+      return end < size ? { Accounts: accounts, NextToken: String(end) } : { Accounts: accounts };
+    }
+    case 'ListTagsForResource': {
+      const index = Number(input.ResourceId ?? 0) % 1000;
+      return { Tags: [{ Key: 'CostCenter', Value: `CC-${index % 7}` }, { Key: 'Owner', Value: `team-${index % 5}, "core"` }] };
+    }
+    default:
+      return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -202,6 +254,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (limit && !takeToken(`${account ?? '-'}|${operation}`, limit)) {
         stats.throttled[operation] = (stats.throttled[operation] ?? 0) + 1;
         return sendError(res, service, 400, service === 'organizations' ? 'TooManyRequestsException' : 'ThrottlingException', 'Rate exceeded');
+      }
+      const synthetic = service === 'organizations' && account ? options.syntheticOrganizations?.[account] : undefined;
+      const answer = synthetic && account ? syntheticAnswer(account, synthetic.accounts, operation, text) : undefined;
+      if (answer) {
+        const payload = JSON.stringify(answer);
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'fault-proxy', 'content-length': Buffer.byteLength(payload) });
+        res.end(payload);
+        return;
       }
       const rule = rules.find((r) => r.when(call) && (r.times === undefined || (ruleUses.get(r) ?? 0) < r.times));
       if (rule) {

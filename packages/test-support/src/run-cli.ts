@@ -8,13 +8,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** The built CLI entry point of this repository. */
+/** The built CLI entry point of this repository; executable, run through its shebang as `npx orgmeta` does. */
 export const CLI_MAIN = join(__dirname, '..', '..', '..', 'apps', 'cli', 'lib', 'main.js');
 
 /** Runs the real `orgmeta` as a child process, with only the given environment (plus PATH). */
 export function runOrgmeta(args: readonly string[], options: { env: Record<string, string>; cwd: string; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_MAIN, ...args], {
+    const child = spawn(CLI_MAIN, [...args], {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
