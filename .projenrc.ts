@@ -3,6 +3,9 @@ import { addEslintConfig } from './projenrc/eslint';
 import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/versions';
 import { workspacePackage } from './projenrc/workspace-package';
 
+// One moto server per test run of a package, started and stopped by jest (see packages/test-support/src/jest).
+const MOTO_FOR_JEST = { setup: '../../packages/test-support/lib/jest/global-setup.js', teardown: '../../packages/test-support/lib/jest/global-teardown.js' };
+
 const root = new typescript.TypeScriptProject({
   name: 'orgmeta-monorepo',
   description: 'Collects AWS Organizations account metadata for many tenants into CSV reports',
@@ -80,13 +83,38 @@ const cli = workspacePackage(root, {
   outdir: 'apps/cli',
   description: 'The orgmeta command.',
   deps: ['yargs@~17.7.2', 'dotenv@^17', 'cli-progress@^3.12'],
-  devDeps: ['@types/yargs@~17.0.33', '@types/cli-progress@^3', 'csv-parse@^6', `@aws-sdk/client-s3@${AWS_SDK_VERSION}`, `@aws-sdk/client-dynamodb@${AWS_SDK_VERSION}`],
+  devDeps: ['@types/yargs@~17.0.33', '@types/cli-progress@^3', 'csv-parse@^6'],
   workspaceDeps: [core, csv, awsAdapters],
   workspaceDevDeps: [testSupport],
   bin: { orgmeta: 'lib/main.js' },
   testTimeout: 120_000,
-  jestGlobalSetup: { setup: 'test/support/global-setup.ts', teardown: 'test/support/global-teardown.ts' },
+  jestGlobalSetup: MOTO_FOR_JEST,
 });
+
+const cdk = workspacePackage(root, {
+  name: '@orgmeta/cdk',
+  outdir: 'apps/cdk',
+  description: 'Lambda handlers and CDK stacks: the scheduled collector (single or Step Functions fan-out) and the tenant reader role.',
+  deps: ['aws-cdk-lib@2.276.0', 'constructs@^10.8.1'],
+  devDeps: ['aws-cdk@2.1148.1', 'cdk-nag@3.0.2', 'esbuild@0.28.2', 'csv-parse@^6'],
+  workspaceDeps: [core, csv, awsAdapters],
+  workspaceDevDeps: [testSupport],
+  testTimeout: 180_000,
+  jestGlobalSetup: MOTO_FOR_JEST,
+});
+new JsonFile(cdk, 'cdk.json', {
+  obj: {
+    app: 'node lib/main.js',
+    output: 'cdk.out',
+    // Synth stays offline: no notices, no version check, no telemetry.
+    notices: false,
+    versionReporting: false,
+    context: { 'cli-telemetry': false },
+  },
+});
+cdk.gitignore.exclude('cdk.out/');
+cdk.addTask('synth', { description: 'Synthesizes both stacks offline into cdk.out', exec: 'cdk synth --quiet' });
+cdk.addTask('bundle-size', { description: 'Prints the minified size of each Lambda bundle', exec: 'node lib/bundle-size.js' });
 
 // npm links the bin before it is built, so it cannot make it executable itself.
 cli.compileTask.exec('chmod +x lib/main.js');
@@ -131,8 +159,11 @@ root.addTask('bench', {
     { exec: 'bash scripts/ensure-moto.sh' },
     { spawn: 'compile' },
     { exec: 'node packages/test-support/lib/bench.js', receiveArgs: true },
+    { exec: 'node apps/cdk/lib/bundle-size.js' },
   ],
 });
+// `npx projen build` also synthesizes both stacks (offline, with local esbuild bundling).
+root.packageTask.exec('cd apps/cdk && cdk synth --quiet');
 root.gitignore.exclude('/reports/', '/.nx/', '/tmp/', '.env');
 
 root.synth();

@@ -4,4 +4,3 @@ export { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from './exi
 export { LocalFileReportSink } from './local-report-sink';
 export { StderrLogger } from './logger';
 export type { LogFormat, LogLevel } from './logger';
-export { awsPipelineDependencies } from './wiring';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import { ConfigError, type CallerIdentity, type CollectConfig, type OrganizationAccess, type TenantSource } from '@orgmeta/core';
+import { ConfigError, type CallerIdentity, type CollectConfig, type Logger, type OrganizationAccess, type PipelineDependencies, type ReportRenderer, type ReportSink, type TenantSource } from '@orgmeta/core';
 import { clientConfig } from './client-config';
 import { DynamoDbTenantSource } from './dynamodb-tenant-source';
 import { S3ReportSink } from './s3-report-sink';
@@ -52,5 +52,28 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
           })
         : undefined,
     identity: new StsCallerIdentity(new STSClient(clientConfig(settings))),
+  };
+}
+
+export interface PipelineWiring extends AwsAdapterHooks {
+  readonly config: CollectConfig;
+  readonly region: string;
+  readonly logger: Logger;
+  /** Rows to CSV: injected, since this package must not depend on the CSV package. */
+  readonly render: ReportRenderer;
+  /** Where local copies go, when the app saves them (the CLI does, the Lambda does not). */
+  readonly localSink?: ReportSink;
+}
+
+/** Core's pipeline wired to AWS: the one composition the CLI and the Lambda handlers share. */
+export function awsPipelineDependencies(wiring: PipelineWiring): PipelineDependencies {
+  const aws = createAwsAdapters(wiring.config, wiring.region, { onThrottle: wiring.onThrottle });
+  return {
+    tenantSource: aws.tenantSource,
+    organizations: aws.organizations,
+    render: wiring.render,
+    sinks: { s3: aws.s3Sink, local: wiring.localSink },
+    logger: wiring.logger,
+    region: wiring.region,
   };
 }

@@ -1,5 +1,5 @@
-export { createAwsAdapters, resolveAwsRegion } from './aws-adapters';
-export type { AwsAdapterHooks, AwsAdapters } from './aws-adapters';
+export { awsPipelineDependencies, createAwsAdapters, resolveAwsRegion } from './aws-adapters';
+export type { AwsAdapterHooks, AwsAdapters, PipelineWiring } from './aws-adapters';
 export { OrganizationPacer, paceClient } from './organization-pacer';
 export type { PacerSettings } from './organization-pacer';
 export { clientConfig } from './client-config';

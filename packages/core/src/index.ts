@@ -5,8 +5,8 @@ export { ConfigError, InterruptedError, TenantCollectionError, TenantSourceError
 export type { FailureDetails } from './errors';
 export { describeFailure, errorCode, remediationHint } from './failures';
 export type { CollectionStage, FailureContext } from './failures';
-export { buildReport, collectRun, newRunId } from './pipeline';
-export type { ManifestOutcome, PipelineDependencies, RunOutcome } from './pipeline';
+export { buildReport, collectRun, collectTenant, newRunId, planRun, startRun, summarizeRun, writeManifest } from './pipeline';
+export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
 export { runPreflight, trustablePrincipal } from './preflight';
 export type { CheckResult, CheckStatus, PreflightDependencies, PreflightReport } from './preflight';
 export type {

@@ -8,7 +8,7 @@ import { describeFailure, type CollectionStage, type FailureContext } from './fa
 import type { Logger, OrganizationAccess, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
 import { selectTenants } from './tenants';
-import type { Account, AccountWithDetails, RunSummary, Tenant, TenantReport, TenantResult } from './types';
+import type { Account, AccountWithDetails, InvalidRecord, RunSummary, Tenant, TenantReport, TenantResult } from './types';
 
 export interface PipelineDependencies {
   readonly tenantSource: TenantSource;
@@ -57,68 +57,84 @@ function byOrdinal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * The whole job: read the tenant table, collect every selected tenant (one
- * tenant's failure never touches another's report), then write the manifest.
- * Throws only when the tenant table cannot be read; then nothing is written.
- */
-export async function collectRun(config: CollectConfig, deps: PipelineDependencies): Promise<RunOutcome> {
-  const clock = deps.clock ?? (() => new Date());
-  const startedAt = clock();
-  const runId = newRunId(startedAt);
-  const { logger } = deps;
+/** Names a run: its ID (also the STS session name and manifest name) and its start, which sets `dt`. */
+export interface RunIdentity {
+  readonly runId: string;
+  readonly startedAt: Date;
+}
 
+export function startRun(clock: () => Date = () => new Date()): RunIdentity {
+  const startedAt = clock();
+  return { runId: newRunId(startedAt), startedAt };
+}
+
+/** Who a run collects: the selected tenants, `--tenant` IDs that are not selectable, and skipped rows. */
+export interface RunPlan {
+  readonly tenants: readonly Tenant[];
+  readonly notSelected: readonly TenantResult[];
+  readonly invalidRecords: readonly InvalidRecord[];
+}
+
+/** Reads the tenant table and decides who to collect. Throws when the table cannot be read. */
+export async function planRun(config: CollectConfig, deps: Pick<PipelineDependencies, 'tenantSource' | 'logger'>): Promise<RunPlan> {
+  const { logger } = deps;
   const records = await deps.tenantSource.readTenantRecords();
   const selection = selectTenants(records, { status: config.tenantStatus, service: config.tenantService });
   for (const warning of selection.warnings) logger.warn(warning);
   for (const invalid of selection.invalidRecords) logger.warn(`Skipped tenant-table item ${invalid.key}: ${invalid.reason}`);
-
   const { tenants, unknownTenantIds } = narrowToRequested(selection.tenants, config.tenantIds);
-  logger.info(`Collecting ${tenants.length} tenant(s)`, { runId, tenants: tenants.length, invalidRecords: selection.invalidRecords.length });
-  deps.onTenantsSelected?.(tenants.length + unknownTenantIds.length);
+  return { tenants, notSelected: unknownTenantIds.map((id) => notSelectedResult(id, config)), invalidRecords: selection.invalidRecords };
+}
 
-  const context: RunContext = { config, deps, runId, startedAt, partition: partitionForRegion(deps.region) };
+/**
+ * The whole job: read the tenant table, collect every selected tenant (one
+ * tenant's failure never touches another's report), then write the manifest.
+ * Throws only when the tenant table cannot be read; then nothing is written.
+ * The fan-out Lambdas run the same steps one by one: planRun, collectTenant, summarizeRun, writeManifest.
+ */
+export async function collectRun(config: CollectConfig, deps: PipelineDependencies): Promise<RunOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const run = startRun(clock);
+  const plan = await planRun(config, deps);
+  deps.logger.info(`Collecting ${plan.tenants.length} tenant(s)`, { runId: run.runId, tenants: plan.tenants.length, invalidRecords: plan.invalidRecords.length });
+  deps.onTenantsSelected?.(plan.tenants.length + plan.notSelected.length);
+
   const limit = pLimit(config.tenantConcurrency);
   const collected = await Promise.all(
-    tenants.map((tenant) =>
+    plan.tenants.map((tenant) =>
       limit(async () => {
-        const result = deps.signal?.aborted ? notStartedResult(tenant) : await collectTenant(tenant, context);
+        const result = deps.signal?.aborted ? notStartedResult(tenant) : await collectTenant(tenant, config, deps, run);
         deps.onTenantFinished?.(result);
         return result;
       }),
     ),
   );
-  const notSelected = unknownTenantIds.map((tenantId) => notSelectedResult(tenantId, config));
-  notSelected.forEach((result) => deps.onTenantFinished?.(result));
-  const results = [...collected, ...notSelected].sort((a, b) => byOrdinal(a.tenantId, b.tenantId));
-
-  const succeeded = results.filter((r) => r.status === 'succeeded');
-  const summary: RunSummary = {
-    runId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: clock().toISOString(),
-    tenants: results,
-    invalidRecords: selection.invalidRecords,
-    totals: {
-      tenants: results.length,
-      succeeded: succeeded.length,
-      failed: results.length - succeeded.length,
-      accounts: succeeded.reduce((sum, r) => sum + r.accounts, 0),
-    },
-  };
-  const manifest = await writeManifest(summary, context);
+  plan.notSelected.forEach((result) => deps.onTenantFinished?.(result));
+  const summary = summarizeRun(run, [...collected, ...plan.notSelected], plan.invalidRecords, clock());
+  const manifest = await writeManifest(summary, config, deps);
   return { summary, manifest };
 }
 
-interface RunContext {
-  readonly config: CollectConfig;
-  readonly deps: PipelineDependencies;
-  readonly runId: string;
-  readonly startedAt: Date;
-  readonly partition: string;
+/** The run summary (and manifest body) from every tenant's result. */
+export function summarizeRun(run: RunIdentity, results: readonly TenantResult[], invalidRecords: readonly InvalidRecord[], finishedAt: Date): RunSummary {
+  const sorted = [...results].sort((a, b) => byOrdinal(a.tenantId, b.tenantId));
+  const succeeded = sorted.filter((r) => r.status === 'succeeded');
+  return {
+    runId: run.runId,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    tenants: sorted,
+    invalidRecords,
+    totals: {
+      tenants: sorted.length,
+      succeeded: succeeded.length,
+      failed: sorted.length - succeeded.length,
+      accounts: succeeded.reduce((sum, r) => sum + r.accounts, 0),
+    },
+  };
 }
 
-function narrowToRequested(tenants: Tenant[], requested: readonly string[]): { tenants: Tenant[]; unknownTenantIds: string[] } {
+function narrowToRequested(tenants: readonly Tenant[], requested: readonly string[]): { tenants: Tenant[]; unknownTenantIds: string[] } {
   const sorted = [...tenants].sort((a, b) => byOrdinal(a.tenantId, b.tenantId));
   if (requested.length === 0) return { tenants: sorted, unknownTenantIds: [] };
   const known = new Set(sorted.map((t) => t.tenantId));
@@ -178,10 +194,11 @@ async function step<T>(stage: CollectionStage, failureContext: FailureContext, a
   }
 }
 
-async function collectTenant(tenant: Tenant, context: RunContext): Promise<TenantResult> {
-  const { config, deps, runId, startedAt } = context;
+/** Collects one tenant and writes its report; never throws: a failure is the result's `error`. */
+export async function collectTenant(tenant: Tenant, config: CollectConfig, deps: PipelineDependencies, run: RunIdentity): Promise<TenantResult> {
+  const { runId, startedAt } = run;
   const began = Date.now();
-  const arn = roleArn(context.partition, tenant.tenantId, tenant.roleName ?? config.roleName);
+  const arn = roleArn(partitionForRegion(deps.region), tenant.tenantId, tenant.roleName ?? config.roleName);
   const failureContext: FailureContext = {
     roleArn: arn,
     tenantId: tenant.tenantId,
@@ -296,8 +313,9 @@ export function buildReport(
   return { tenant, organization, accounts: rows, tagKeys, collectedAt };
 }
 
-async function writeManifest(summary: RunSummary, context: RunContext): Promise<ManifestOutcome> {
-  const { config, deps, startedAt } = context;
+/** Writes the summary as the run manifest to every sink; a failure is reported in the outcome, not thrown. */
+export async function writeManifest(summary: RunSummary, config: CollectConfig, deps: Pick<PipelineDependencies, 'sinks' | 'logger'>): Promise<ManifestOutcome> {
+  const startedAt = new Date(summary.startedAt);
   const body = `${JSON.stringify(summary, null, 2)}\n`;
   const object: ReportObject = {
     key: manifestKey(config.prefix, startedAt, summary.runId),

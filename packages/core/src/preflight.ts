@@ -3,9 +3,8 @@ import { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 import type { CollectConfig } from './config';
 import { TenantSourceError } from './errors';
 import { describeFailure, type CollectionStage, type FailureContext } from './failures';
-import { newRunId } from './pipeline';
+import { newRunId, planRun } from './pipeline';
 import type { CallerIdentity, Logger, OrganizationAccess, OrganizationReader, TenantSource, WriteProbe } from './ports';
-import { selectTenants } from './tenants';
 import type { InvalidRecord, Tenant } from './types';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
@@ -59,17 +58,15 @@ export async function runPreflight(config: CollectConfig, deps: PreflightDepende
   const results: CheckResult[] = [];
   const collectorPrincipal = deps.identity ? await deps.identity.principalArn().then(trustablePrincipal, () => undefined) : undefined;
 
-  let tenants: Tenant[] = [];
-  let invalidRecords: InvalidRecord[] = [];
+  let tenants: readonly Tenant[] = [];
+  let invalidRecords: readonly InvalidRecord[] = [];
   try {
-    const selection = selectTenants(await deps.tenantSource.readTenantRecords(), { status: config.tenantStatus, service: config.tenantService });
-    invalidRecords = selection.invalidRecords;
-    tenants = selection.tenants
-      .filter((t) => config.tenantIds.length === 0 || config.tenantIds.includes(t.tenantId))
-      .sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1));
+    const plan = await planRun(config, deps);
+    tenants = plan.tenants;
+    invalidRecords = plan.invalidRecords;
     results.push({ scope: 'run', check: 'tenant table readable', status: 'PASS', detail: `${config.tableName}: ${tenants.length} tenant(s) selected, ${invalidRecords.length} invalid row(s)` });
-    for (const missing of config.tenantIds.filter((id) => !tenants.some((t) => t.tenantId === id))) {
-      results.push({ scope: missing, check: 'tenant selected', status: 'FAIL', detail: `not a valid "${config.tenantStatus}" / "${config.tenantService}" tenant`, code: 'TenantNotSelected', hint: 'Check the tenant_id, status and service attributes of its item in the tenant table.' });
+    for (const missing of plan.notSelected) {
+      results.push({ scope: missing.tenantId, check: 'tenant selected', status: 'FAIL', detail: missing.error?.message ?? '', code: missing.error?.code, hint: missing.error?.hint });
     }
   } catch (error) {
     const message = error instanceof TenantSourceError ? error.message : String(error);

@@ -1,4 +1,4 @@
-import type { AccountWithDetails, TenantReport } from '@orgmeta/core';
+import type { AccountWithDetails, ReportRenderer, TenantReport } from '@orgmeta/core';
 import { stringify } from 'csv-stringify/sync';
 
 /** The fixed columns of every report, in order; `tag:<Key>` columns follow. */
@@ -75,4 +75,9 @@ export function renderAccountsCsv(report: TenantReport, options: CsvOptions): st
     // csv-stringify quotes LF but not a lone CR, which RFC 4180 parsers treat as a line break.
     quoted_match: /\r/,
   });
+}
+
+/** The renderer the pipeline takes, with the run's options bound. */
+export function accountsCsvRenderer(options: CsvOptions): ReportRenderer {
+  return (report) => renderAccountsCsv(report, options);
 }

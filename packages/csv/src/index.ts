@@ -1,2 +1,2 @@
-export { FIXED_COLUMNS, escapeFormula, renderAccountsCsv, reportColumns } from './accounts-csv';
+export { FIXED_COLUMNS, accountsCsvRenderer, escapeFormula, renderAccountsCsv, reportColumns } from './accounts-csv';
 export type { CsvOptions } from './accounts-csv';

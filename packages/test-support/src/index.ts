@@ -6,3 +6,4 @@ export { actAs, clientOptions, createBucket, seedOrganization, seedTenantTable, 
 export type { CreatedAccount, CreatedOrganization, SeedAccount, SeedOrganization, SeedTag, TenantItem } from './seed';
 export { startFaultProxy } from './fault-proxy';
 export type { FaultProxy, FaultProxyOptions, FaultProxyStats, FaultResponse, FaultRule, ProxiedCall, RateLimit, ShortLivedCredentials, SyntheticOrganization } from './fault-proxy';
+export { S3Objects, motoEndpoint } from './s3-objects';

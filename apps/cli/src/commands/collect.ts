@@ -3,7 +3,9 @@ import type { CommandContext } from '../cli';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
 import { formatSummary } from '../summary-table';
-import { awsPipelineDependencies } from '../wiring';
+import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
+import { accountsCsvRenderer } from '@orgmeta/csv';
+import { LocalFileReportSink } from '../local-report-sink';
 
 /** `orgmeta collect`: the main job. */
 export async function runCollect(context: CommandContext): Promise<number> {
@@ -26,7 +28,14 @@ export async function runCollect(context: CommandContext): Promise<number> {
 
   let outcome: RunOutcome;
   try {
-    const deps = awsPipelineDependencies(config, region, logger, { onThrottle: () => progress?.throttled() });
+    const deps = awsPipelineDependencies({
+      config,
+      region,
+      logger,
+      render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
+      localSink: config.saveLocal ? new LocalFileReportSink(config.localOutputDir) : undefined,
+      onThrottle: () => progress?.throttled(),
+    });
     outcome = await collectRun(config, {
       ...deps,
       signal: abort.signal,

@@ -1,4 +1,4 @@
-import { TenantSourceError, selectTenants } from '@orgmeta/core';
+import { TenantSourceError, planRun } from '@orgmeta/core';
 import { createAwsAdapters } from '@orgmeta/aws-adapters';
 import type { CommandContext } from '../cli';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
@@ -7,9 +7,9 @@ import { textTable } from '../text-table';
 /** `orgmeta tenants`: what a run would collect, and which rows it would skip. Never shows an ExternalId. */
 export async function runTenants(context: CommandContext): Promise<number> {
   const { argv, config, region, logger } = context;
-  let records;
+  let plan;
   try {
-    records = await createAwsAdapters(config, region).tenantSource.readTenantRecords();
+    plan = await planRun(config, { tenantSource: createAwsAdapters(config, region).tenantSource, logger });
   } catch (error) {
     if (error instanceof TenantSourceError) {
       logger.error(error.message);
@@ -17,19 +17,15 @@ export async function runTenants(context: CommandContext): Promise<number> {
     }
     throw error;
   }
-  const selection = selectTenants(records, { status: config.tenantStatus, service: config.tenantService });
-  for (const warning of selection.warnings) logger.warn(warning);
-  const tenants = selection.tenants
-    .filter((t) => config.tenantIds.length === 0 || config.tenantIds.includes(t.tenantId))
-    .sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1))
-    .map((t) => ({
-      tenantId: t.tenantId,
-      tenantName: t.tenantName,
-      roleName: t.roleName ?? (config.roleName || undefined),
-      externalIdSet: Boolean(t.externalId ?? config.externalId),
-    }));
+  const tenants = plan.tenants.map((t) => ({
+    tenantId: t.tenantId,
+    tenantName: t.tenantName,
+    roleName: t.roleName ?? (config.roleName || undefined),
+    externalIdSet: Boolean(t.externalId ?? config.externalId),
+  }));
+  const invalidRecords = plan.invalidRecords;
   if (argv.json) {
-    process.stdout.write(`${JSON.stringify({ tenants, invalidRecords: selection.invalidRecords }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ tenants, invalidRecords }, null, 2)}\n`);
     return EXIT_OK;
   }
   const lines = [
@@ -39,8 +35,8 @@ export async function runTenants(context: CommandContext): Promise<number> {
     ),
     `${tenants.length} tenant(s) selected (status "${config.tenantStatus}", service "${config.tenantService}") from ${config.tableName}.`,
   ];
-  if (selection.invalidRecords.length > 0) {
-    lines.push('', `${selection.invalidRecords.length} invalid row(s), skipped:`, textTable(['ITEM', 'WHY'], selection.invalidRecords.map((r) => [r.key, r.reason])));
+  if (invalidRecords.length > 0) {
+    lines.push('', `${invalidRecords.length} invalid row(s), skipped:`, textTable(['ITEM', 'WHY'], invalidRecords.map((r) => [r.key, r.reason])));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT_OK;

@@ -1,14 +1,9 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientOptions, emulatorEnvironment, runOrgmeta, type CliResult } from '@orgmeta/test-support';
+import { S3Objects, emulatorEnvironment, motoEndpoint, runOrgmeta, type CliResult } from '@orgmeta/test-support';
 
-export function motoEndpoint(): string {
-  const endpoint = process.env.MOTO_ENDPOINT;
-  if (!endpoint) throw new Error('MOTO_ENDPOINT is not set: the jest globalSetup starts moto');
-  return endpoint;
-}
+export { motoEndpoint };
 
 /** A fresh working directory for one CLI run (the CLI reads `.env` from it). */
 export function workDir(): string {
@@ -23,23 +18,10 @@ export function orgmeta(args: string[], options: { env?: Record<string, string>;
   });
 }
 
-export function s3(): S3Client {
-  return new S3Client({ ...clientOptions(motoEndpoint()), forcePathStyle: true });
-}
-
-export async function listKeys(bucket: string): Promise<string[]> {
-  const { Contents } = await s3().send(new ListObjectsV2Command({ Bucket: bucket }));
-  return (Contents ?? []).map((o) => o.Key ?? '').sort();
-}
-
-export async function getText(bucket: string, key: string): Promise<string> {
-  const { Body } = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return (await Body?.transformToString('utf-8')) ?? '';
-}
-
-export async function head(bucket: string, key: string) {
-  return s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
-}
+const objects = () => new S3Objects(motoEndpoint());
+export const listKeys = (bucket: string) => objects().keys(bucket);
+export const getText = (bucket: string, key: string) => objects().text(bucket, key);
+export const head = (bucket: string, key: string) => objects().head(bucket, key);
 
 /** Every file below a directory, as paths relative to it. */
 export function filesUnder(dir: string, base = dir): string[] {

@@ -1,10 +1,10 @@
-import { startMotoServer, type MotoServer } from '@orgmeta/test-support';
+import { startMotoServer, type MotoServer } from '../moto-server';
 
 declare global {
   var __orgmetaMoto: MotoServer | undefined;
 }
 
-/** One moto server for the whole e2e run; each test file seeds its own table, bucket and accounts. */
+/** Jest globalSetup: one moto server for a package's whole test run; each test file seeds its own table, bucket and accounts. */
 export default async function globalSetup(): Promise<void> {
   const moto = await startMotoServer();
   globalThis.__orgmetaMoto = moto;

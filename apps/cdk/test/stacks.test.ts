@@ -1,0 +1,174 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../src/main';
+import { READER_ACTIONS } from '../src/reader-role-stack';
+
+/** The app as `cdk synth` builds it (cdk-nag included), without bundling the Lambdas. */
+function synthApp(context: Record<string, string> = {}) {
+  const app = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
+  // cdk-nag runs as a validation plugin: any unacknowledged finding makes synth throw.
+  app.synth();
+  return {
+    collector: Template.fromStack(app.node.findChild('OrgmetaCollector') as Stack),
+    reader: Template.fromStack(app.node.findChild('OrgmetaTenantReaderRole') as Stack),
+  };
+}
+
+/** Every policy statement of a role's inline/default policies, as [actions, resource]. */
+function statementsOf(template: Template, rolePrefix: string): { Action: string | string[]; Resource: unknown }[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.entries(policies)
+    .filter(([id]) => id.startsWith(rolePrefix))
+    .flatMap(([, policy]) => (policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement);
+}
+
+const partitionArn = (...parts: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] });
+const TABLE_ARN = partitionArn(':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/orgmeta-tenants');
+const READER_ROLES = partitionArn(':iam::*:role/OrgMetaReader');
+const REPORT_OBJECTS = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/*']] };
+const logWrite = (logGroup: string) => ({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(`^${logGroup}`), 'Arn'] } });
+
+describe('CollectorStack, single mode', () => {
+  const { collector } = synthApp();
+
+  it('runs one arm64 Node.js Lambda with reserved concurrency 1, JSON logs and the CLI environment', () => {
+    collector.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 900,
+      ReservedConcurrentExecutions: 1,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: Match.anyValue() },
+      Environment: {
+        Variables: Match.objectLike({
+          TENANTS_TABLE_NAME: 'orgmeta-tenants',
+          CROSS_ACCOUNT_ROLE_NAME: 'OrgMetaReader',
+          REPORT_PREFIX: 'org-accounts/',
+          REPORT_BUCKET_NAME: { Ref: Match.stringLikeRegexp('^Reports') },
+          REPORT_BUCKET_OWNER: { Ref: 'AWS::AccountId' },
+        }),
+      },
+    });
+    collector.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+    collector.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('gives the collector exactly: Scan on the table, AssumeRole on the reader role, PutObject under the prefix', () => {
+    expect(statementsOf(collector, 'CollectorRole')).toEqual([
+      expect.objectContaining(logWrite('CollectorLogs')),
+      expect.objectContaining({ Action: 'dynamodb:Scan', Resource: TABLE_ARN }),
+      expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
+      expect.objectContaining({ Action: 's3:PutObject' }),
+    ]);
+    collector.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject', Resource: REPORT_OBJECTS })]) },
+    });
+    collector.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  it('creates a private, encrypted, TLS-only, versioned bucket with a lifecycle to Standard-IA', () => {
+    collector.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] })]) },
+    });
+    collector.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('schedules the Lambda daily at 02:00 UTC with no retry, and alarms on errors', () => {
+    collector.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      Target: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Collector'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } },
+    });
+    collector.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  it('uses an existing bucket by name, with a KMS key and an SNS topic for the alarm', () => {
+    const { collector: existing } = synthApp({
+      existingBucketName: 'my-existing-reports',
+      reportKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      alarmTopicArn: 'arn:aws:sns:us-east-1:111122223333:ops-alerts',
+    });
+    existing.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(statementsOf(existing, 'CollectorRole')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 's3:PutObject', Resource: partitionArn(':s3:::my-existing-reports/org-accounts/*') }),
+        expect.objectContaining({ Action: 'kms:GenerateDataKey', Resource: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
+      ]),
+    );
+    existing.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:us-east-1:111122223333:ops-alerts'] });
+  });
+});
+
+describe('CollectorStack, fanout mode', () => {
+  const { collector } = synthApp({ mode: 'fanout', maxConcurrency: '7' });
+
+  it('runs list -> Map (bounded, per-tenant retry on throttling, failures caught) -> manifest, refusing to overlap', () => {
+    const [machine] = Object.values(collector.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }[];
+    // Tokens (ARNs) sit inside JSON strings: stand them in with plain text to parse the rest.
+    const definition = JSON.parse(machine.Properties.DefinitionString['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+    expect(definition.StartAt).toBe('FindRunningExecutions');
+    expect(definition.States.FindRunningExecutions.Parameters).toEqual({ 'StateMachineArn.$': '$$.StateMachine.Id', StatusFilter: 'RUNNING', MaxResults: 2 });
+    expect(definition.States['OnlyRun?'].Choices[0]).toEqual({ Variable: '$.running.count', NumericGreaterThan: 1, Next: 'AnotherRunInProgress' });
+    const map = definition.States.CollectEachTenant;
+    expect(map.MaxConcurrency).toBe(7);
+    const task = map.ItemProcessor.States.CollectTenantTask;
+    expect(task.Retry).toEqual(expect.arrayContaining([{ ErrorEquals: ['TenantThrottledError'], IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 4, JitterStrategy: 'FULL' }]));
+    expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.taskError', Next: 'TenantTaskFailed' }]);
+    expect(map.Next).toBe('WriteManifestTask');
+  });
+
+  it('splits the permissions: list reads the table, collect assumes and writes, manifest only writes', () => {
+    expect(statementsOf(collector, 'ListTenantsRole').map((s) => s.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'dynamodb:Scan']);
+    expect(statementsOf(collector, 'CollectTenantRole')).toEqual([
+      expect.objectContaining(logWrite('CollectTenantLogs')),
+      expect.objectContaining({ Action: 'dynamodb:Scan', Resource: TABLE_ARN }),
+      expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
+      expect.objectContaining({ Action: 's3:PutObject' }),
+    ]);
+    expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 's3:PutObject']);
+    expect(statementsOf(collector, 'CollectorRole')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'states:ListExecutions', Resource: partitionArn(':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':stateMachine:OrgmetaCollector-collector') }),
+      ]),
+    );
+  });
+
+  it('starts executions from the schedule without retries, and alarms on failed executions', () => {
+    collector.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Collector') }, RetryPolicy: { MaximumRetryAttempts: 0 } }) });
+    collector.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 1 });
+    collector.resourceCountIs('AWS::Lambda::Function', 3);
+  });
+});
+
+describe('TenantReaderRoleStack', () => {
+  const { reader } = synthApp();
+
+  it('trusts only the collector role, with the ExternalId, and only reads Organizations', () => {
+    reader.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: { Ref: 'RoleName' },
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { Ref: 'CollectorRoleArn' } }, Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } }],
+      },
+      Policies: [{ PolicyName: 'ReadOrganization', PolicyDocument: { Statement: [{ Sid: 'ReadOrganization', Effect: 'Allow', Action: READER_ACTIONS, Resource: '*' }] } }],
+    });
+    expect(READER_ACTIONS).toEqual([
+      'organizations:DescribeOrganization',
+      'organizations:ListAccounts',
+      'organizations:ListTagsForResource',
+      'organizations:ListRoots',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListAccountsForParent',
+      'organizations:DescribeOrganizationalUnit',
+    ]);
+    reader.hasParameter('ExternalId', { NoEcho: true, Type: 'String' });
+  });
+
+  it('is a plain template for StackSets: no bootstrap version rule, no assets', () => {
+    expect(reader.toJSON().Rules).toBeUndefined();
+    expect(reader.toJSON().Parameters.BootstrapVersion).toBeUndefined();
+  });
+});
