@@ -151,12 +151,15 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
     });
   });
 
-  it('stops cleanly on SIGTERM: exit 143, a summary of what finished, no temp files', async () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('stops cleanly on %s: exit %i, a summary of what finished, no temp files', async (signal, exitCode) => {
     await withProxy({ latencyMs: 150 }, async (proxy) => {
       const dir = workDir();
       const child = spawn(
         CLI_MAIN,
-        ['collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', 'sigterm', '--save-local', '--out-dir', 'out', '--tenant-concurrency', '1', '--json', '--tenant', SMALL, '--tenant', WIDE, '--tenant', TAGGED],
+        ['collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', signal, '--save-local', '--out-dir', 'out', '--tenant-concurrency', '1', '--json', '--tenant', SMALL, '--tenant', WIDE, '--tenant', TAGGED],
         { cwd: dir, env: { PATH: process.env.PATH ?? '', ...emulatorEnvironment(proxy.endpoint) } },
       );
       let stdout = '';
@@ -165,10 +168,10 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
       // Signal once the first tenant is done, while the next one is in flight.
       child.stderr.on('data', (c: Buffer) => {
         stderr += c.toString();
-        if (stderr.includes('account(s) collected') && !child.killed) child.kill('SIGTERM');
+        if (stderr.includes('account(s) collected') && !child.killed) child.kill(signal);
       });
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code).toBe(143);
+      expect(code).toBe(exitCode);
       const summary: RunSummary = JSON.parse(stdout);
       // Tenants run in ID order: the first finished, the second was in flight, the third never started.
       expect(summary.tenants.map((t) => [t.tenantId, t.status])).toEqual([
@@ -179,9 +182,9 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
       expect(summary.tenants.filter((t) => t.status === 'failed').every((t) => t.error?.code === 'InterruptedError')).toBe(true);
       const files = filesUnder(join(dir, 'out'));
       expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
-      expect(files.filter((f) => f.endsWith('accounts.csv'))).toEqual([key('sigterm', WIDE)]);
-      expect((await listKeys(BUCKET)).filter((k) => k.startsWith('sigterm/') && k.endsWith('.csv'))).toEqual([key('sigterm', WIDE)]);
-      expect(files.filter((f) => f.includes('_manifests/'))).toEqual([`sigterm/dt=${today()}/_manifests/${summary.runId}.json`]);
+      expect(files.filter((f) => f.endsWith('accounts.csv'))).toEqual([key(signal, WIDE)]);
+      expect((await listKeys(BUCKET)).filter((k) => k.startsWith(`${signal}/`) && k.endsWith('.csv'))).toEqual([key(signal, WIDE)]);
+      expect(files.filter((f) => f.includes('_manifests/'))).toEqual([`${signal}/dt=${today()}/_manifests/${summary.runId}.json`]);
     });
   });
 });
