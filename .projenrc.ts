@@ -127,10 +127,17 @@ new JsonFile(root, 'nx.json', {
     useDaemonProcess: false,
     // Inside the workspace, never a cache shared across clones.
     cacheDirectory: '.nx/cache',
+    namedInputs: {
+      default: ['{projectRoot}/**/*'],
+      production: ['default', '!{projectRoot}/test/**/*', '!{projectRoot}/lib/**/*', '!{projectRoot}/cdk.out/**/*'],
+    },
     targetDefaults: {
-      compile: { dependsOn: ['^compile'], cache: true, inputs: ['{projectRoot}/src/**/*', '{projectRoot}/tsconfig*.json', '{projectRoot}/package.json'], outputs: ['{projectRoot}/lib'] },
-      // e2e tests run the compiled CLI and its compiled dependencies.
-      test: { dependsOn: ['compile', '^compile'], cache: false },
+      // A package's output depends on its own sources and on what it imports from upstream.
+      compile: { dependsOn: ['^compile'], cache: true, inputs: ['production', '^production'], outputs: ['{projectRoot}/lib'] },
+      build: { dependsOn: ['^build'], cache: true, inputs: ['default', '^production'], outputs: ['{projectRoot}/lib'] },
+      // e2e tests run the compiled CLI and its compiled dependencies. The test command itself
+      // (`npm test`, CI) passes --skip-nx-cache, so a cached result never stands in for a run.
+      test: { dependsOn: ['compile', '^compile'], cache: true, inputs: ['default', '^production'], outputs: [] },
     },
   },
 });

@@ -86,6 +86,16 @@ describe('CollectorStack, single mode', () => {
     collector.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
+  it('lets tenants use the extra role names it lists, and passes pipeline settings to the handler', () => {
+    const { collector: custom } = synthApp({ extraReaderRoleNames: 'LegacyReader, AuditReader', environment: '{"TAG_KEYS":"CostCenter,Owner","INCLUDE_OU_PATH":"true"}' });
+    expect(statementsOf(custom, 'CollectorRole')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'sts:AssumeRole', Resource: [READER_ROLES, partitionArn(':iam::*:role/LegacyReader'), partitionArn(':iam::*:role/AuditReader')] }),
+      ]),
+    );
+    custom.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TAG_KEYS: 'CostCenter,Owner', INCLUDE_OU_PATH: 'true' }) } });
+  });
+
   it('uses an existing bucket by name, with a KMS key and an SNS topic for the alarm', () => {
     const { collector: existing } = synthApp({
       existingBucketName: 'my-existing-reports',
