@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from '@orgmeta/core';
-import { createBucket, seedOrganization, seedTenantTable, tenantItem, type CreatedOrganization } from '@orgmeta/test-support';
+import { createBucket, seedOrganization, seedTenantTable, startFaultProxy, tenantItem, type CreatedOrganization, type ProxiedCall } from '@orgmeta/test-support';
 import { parse } from 'csv-parse/sync';
 import { filesUnder, getText, head, listKeys, motoEndpoint, orgmeta, workDir } from './support/e2e';
 
@@ -213,5 +213,42 @@ describe('orgmeta collect (end to end against moto)', () => {
     expect(run.code).toBe(0);
     const rows = readCsv(await getText(BUCKET, `raw/dt=${today()}/tenant_id=${BIG}/accounts.csv`));
     expect(rows.map((r) => r.account_name)).toContain('=cmd|calc');
+  });
+
+  it('warns when the tenant ID is a member account, not the management account', async () => {
+    const member = padded.accounts[0].id;
+    await seedTenantTable(motoEndpoint(), 'collect-e2e-member-tenant', [tenantItem(member)]);
+    const run = await orgmeta(['collect', '--table', 'collect-e2e-member-tenant', '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'member']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`WARN  Tenant ${member}: the organization's management account is ${PADDED}, not the tenant ID`);
+  });
+
+  it('sends the session name, ExternalId, ExpectedBucketOwner and SSE-KMS settings AWS needs', async () => {
+    // moto ignores these, so the fault proxy records what the SDK actually sent.
+    const calls: ProxiedCall[] = [];
+    const proxy = await startFaultProxy({ target: motoEndpoint(), rules: [{ when: (call) => (calls.push(call), false), respond: { kind: 'drop' } }] });
+    try {
+      const kmsKey = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+      const run = await orgmeta(
+        ['collect', '--table', TABLE, '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'owned', '--tenant', SINGLE, '--external-id', 'ext-123', '--expected-bucket-owner', '123456789012', '--kms-key-id', kmsKey, '--json'],
+        { endpoint: proxy.endpoint },
+      );
+      expect(run.code).toBe(0);
+      const summary: RunSummary = JSON.parse(run.stdout);
+      const assumeRole = new URLSearchParams(calls.find((c) => c.operation === 'AssumeRole')?.body);
+      expect(assumeRole.get('RoleArn')).toBe(`arn:aws:iam::${SINGLE}:role/R`);
+      expect(assumeRole.get('RoleSessionName')).toBe(`orgmeta-${summary.runId}`);
+      expect(assumeRole.get('ExternalId')).toBe('ext-123');
+      const puts = calls.filter((c) => c.operation === 'PutObject');
+      expect(puts).toHaveLength(2); // the report and the manifest
+      for (const put of puts) {
+        expect(put.headers['x-amz-expected-bucket-owner']).toBe('123456789012');
+        expect(put.headers['x-amz-server-side-encryption']).toBe('aws:kms');
+        expect(put.headers['x-amz-server-side-encryption-aws-kms-key-id']).toBe(kmsKey);
+      }
+      expect(puts[0].headers['x-amz-checksum-sha256']).toBe(Buffer.from(summary.tenants[0].sha256 ?? '', 'hex').toString('base64'));
+    } finally {
+      await proxy.stop();
+    }
   });
 });

@@ -21,6 +21,9 @@ export interface ProxiedCall {
   readonly resourceId?: string;
   /** 1-based count of this (account, operation) so far, this call included. */
   readonly nth: number;
+  /** The request as sent (lower-case header names), for tests that check what the SDK sent. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
 }
 
 export type FaultResponse =
@@ -235,7 +238,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const nth = (counts.get(countKey) ?? 0) + 1;
     counts.set(countKey, nth);
     stats.calls[operation] = (stats.calls[operation] ?? 0) + 1;
-    const call: ProxiedCall = { service, operation, account, roleArn, resourceId, nth };
+    const call: ProxiedCall = { service, operation, account, roleArn, resourceId, nth, headers: req.headers, body: text };
 
     const flightKey = service === 'organizations' ? (account ?? '-') : undefined;
     if (flightKey) {
