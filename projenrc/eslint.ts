@@ -11,8 +11,16 @@ const FORBIDDEN_IMPORTS: Record<string, { group: string[]; message: string }> = 
     message: 'packages/csv turns rows into CSV; it must not reach AWS.',
   },
   'packages/aws-adapters': {
-    group: ['@orgmeta/csv', '@orgmeta/cli'],
+    group: ['@orgmeta/csv', '@orgmeta/cli', '@orgmeta/cdk'],
     message: "packages/aws-adapters implements core's ports and may import only core.",
+  },
+  'apps/cdk/src': {
+    group: ['@orgmeta/cli', '@orgmeta/test-support'],
+    message: 'apps/cdk ships core, csv and aws-adapters only; test support stays in tests.',
+  },
+  'apps/cli/src': {
+    group: ['@orgmeta/cdk', '@orgmeta/test-support'],
+    message: 'apps/cli ships core, csv and aws-adapters only; test support stays in tests.',
   },
 };
 
