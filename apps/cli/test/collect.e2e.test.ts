@@ -251,4 +251,21 @@ describe('orgmeta collect (end to end against moto)', () => {
       await proxy.stop();
     }
   });
+
+  it.each([
+    ['cn-north-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+  ])('assumes roles in the partition of the region (%s -> %s)', async (region, partition) => {
+    const calls: ProxiedCall[] = [];
+    const proxy = await startFaultProxy({ target: motoEndpoint(), rules: [{ when: (call) => (calls.push(call), false), respond: { kind: 'drop' } }] });
+    try {
+      const table = `partition-${partition}`;
+      await seedTenantTable(motoEndpoint(), table, [tenantItem(SINGLE)], region);
+      await orgmeta(['collect', '--table', table, '--role-name', 'R', '--no-upload'], { endpoint: proxy.endpoint, env: { AWS_REGION: region } });
+      const assumeRole = new URLSearchParams(calls.find((c) => c.operation === 'AssumeRole')?.body);
+      expect(assumeRole.get('RoleArn')).toBe(`arn:${partition}:iam::${SINGLE}:role/R`);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });

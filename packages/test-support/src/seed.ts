@@ -43,10 +43,10 @@ export interface CreatedOrganization {
 
 const REGION = 'us-east-1';
 
-export function clientOptions(endpoint: string, credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
+export function clientOptions(endpoint: string, credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region = REGION) {
   return {
     endpoint,
-    region: REGION,
+    region,
     credentials: credentials ?? { accessKeyId: 'testing', secretAccessKey: 'testing' },
   };
 }
@@ -118,8 +118,8 @@ export function tenantItem(tenantId: string, fields: { name?: string; status?: s
  * Creates the tenant table. Its key is a synthetic `pk` so that tests can store
  * items whose tenant_id is missing, numeric or duplicated, as real tables sometimes hold.
  */
-export async function seedTenantTable(endpoint: string, tableName: string, items: readonly TenantItem[]): Promise<void> {
-  const dynamo = new DynamoDBClient(clientOptions(endpoint));
+export async function seedTenantTable(endpoint: string, tableName: string, items: readonly TenantItem[], region = REGION): Promise<void> {
+  const dynamo = new DynamoDBClient(clientOptions(endpoint, undefined, region));
   await dynamo.send(
     new CreateTableCommand({
       TableName: tableName,
