@@ -16,7 +16,8 @@ describe('fault proxy in front of moto', () => {
   const noRetries = { maxAttempts: 1 };
 
   it('answers over the rate limit like AWS, per account and operation', async () => {
-    const proxy = await startFaultProxy({ target: moto.endpoint, rateLimits: [{ operation: 'ListAccounts', tps: 1, burst: 2 }] });
+    // The latency keeps all three calls in flight together, so the in-flight count is certain.
+    const proxy = await startFaultProxy({ target: moto.endpoint, latencyMs: 200, rateLimits: [{ operation: 'ListAccounts', tps: 1, burst: 2 }] });
     try {
       const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
       const outcomes = await Promise.allSettled([1, 2, 3].map(() => orgs.send(new ListAccountsCommand({}))));
