@@ -51,20 +51,18 @@ const CHECK_FLAGS = [...SELECTION_FLAGS, 'bucket', 'prefix', 'expected-bucket-ow
 async function prepare(argv: ParsedArgs, requirements: ConfigRequirements): Promise<CommandContext | number> {
   const env = loadEnvironment();
   let write: ((line: string) => void) | undefined;
-  const logger = (extraSecrets: (string | undefined)[]) =>
-    new StderrLogger({
-      format: argv['log-format'] ?? 'text',
-      level: (argv.verbose ? 'debug' : argv.quiet ? 'warn' : 'info') as LogLevel,
-      secrets: [...secretValues(env), ...extraSecrets.filter((s): s is string => Boolean(s))],
-      write: (line) => (write ? write(line) : process.stderr.write(`${line}\n`)),
-    });
-  routeProcessWarnings(logger([]));
   try {
     const config = resolveConfigFromCli(argv, env, requirements);
+    const logger = new StderrLogger({
+      format: argv['log-format'] ?? 'text',
+      level: (argv.verbose ? 'debug' : argv.quiet ? 'warn' : 'info') as LogLevel,
+      secrets: [...secretValues(env), ...(config.externalId ? [config.externalId] : [])],
+      write: (line) => (write ? write(line) : process.stderr.write(`${line}\n`)),
+    });
+    // Before the first SDK client exists, so its Node.js version notice goes through the logger too.
+    routeProcessWarnings(logger);
     const region = await resolveAwsRegion();
-    const contextLogger = logger([config.externalId]);
-    routeProcessWarnings(contextLogger);
-    return { argv, config, region, logger: contextLogger, setLogSink: (sink) => (write = sink) };
+    return { argv, config, region, logger, setLogSink: (sink) => (write = sink) };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`orgmeta: ${error.message}\n`);

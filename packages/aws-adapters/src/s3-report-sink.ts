@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { ReportObject, ReportSink, StoredReport, WriteProbe } from '@orgmeta/core';
 
 export interface S3ReportSinkSettings {
@@ -15,41 +15,45 @@ export class S3ReportSink implements ReportSink, WriteProbe {
   ) {}
 
   async write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.settings.bucketName,
-        Key: report.key,
-        Body: report.body,
-        ContentType: report.contentType,
+    await this.put(
+      report.key,
+      report.body,
+      report.contentType,
+      {
         ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: Buffer.from(report.sha256Hex, 'hex').toString('base64'),
         Metadata: { ...report.metadata },
-        ExpectedBucketOwner: this.settings.expectedBucketOwner,
-        ...(this.settings.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.settings.kmsKeyId } : {}),
-      }),
-      // An aborted single PUT never creates the object.
-      { abortSignal: signal },
+      },
+      signal,
     );
     return { location: report.key };
   }
 
   /** Writes a tiny object and deletes it again; a failed delete is reported, not thrown. */
   async probeWrite(key: string): Promise<{ removed: boolean; removeError?: string }> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.settings.bucketName,
-        Key: key,
-        Body: 'orgmeta check: write access probe\n',
-        ContentType: 'text/plain',
-        ExpectedBucketOwner: this.settings.expectedBucketOwner,
-        ...(this.settings.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.settings.kmsKeyId } : {}),
-      }),
-    );
+    await this.put(key, 'orgmeta check: write access probe\n', 'text/plain');
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucketName, Key: key, ExpectedBucketOwner: this.settings.expectedBucketOwner }));
       return { removed: true };
     } catch (error) {
       return { removed: false, removeError: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }
+  }
+
+  /** Every PUT carries the bucket owner check and the encryption settings. */
+  private async put(key: string, body: string, contentType: string, extra: Partial<PutObjectCommandInput> = {}, signal?: AbortSignal): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        ...extra,
+        Bucket: this.settings.bucketName,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ExpectedBucketOwner: this.settings.expectedBucketOwner,
+        ...(this.settings.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.settings.kmsKeyId } : {}),
+      }),
+      // An aborted single PUT never creates the object.
+      { abortSignal: signal },
+    );
   }
 }

@@ -24,6 +24,7 @@ export type {
   WriteProbe,
 } from './ports';
 export { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, partitionDate, reportKey } from './report-layout';
+export { failedResult, failureContextFor, tenantAccess } from './tenant-access';
 export { selectTenants } from './tenants';
 export type { TenantSelection, TenantSelectionCriteria } from './tenants';
 export type {

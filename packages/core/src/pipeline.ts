@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import pMap from 'p-map';
-import { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 import type { CollectConfig } from './config';
 import { InterruptedError, TenantCollectionError } from './errors';
 import { describeFailure, type CollectionStage, type FailureContext } from './failures';
+import { failedResult, failureContextFor, tenantAccess } from './tenant-access';
 import type { Logger, OrganizationAccess, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
 import { selectTenants } from './tenants';
@@ -145,18 +145,14 @@ function narrowToRequested(tenants: readonly Tenant[], requested: readonly strin
 }
 
 function notSelectedResult(tenantId: string, config: CollectConfig): TenantResult {
-  return {
-    tenantId,
-    tenantName: '',
-    status: 'failed',
-    accounts: 0,
-    durationMs: 0,
-    error: {
+  return failedResult(
+    { tenantId, tenantName: '' },
+    {
       code: 'TenantNotSelected',
       message: `Tenant ${tenantId} (from --tenant) is not a valid tenant with status "${config.tenantStatus}" and service "${config.tenantService}" in table ${config.tableName}.`,
       hint: 'Check the tenant_id, status and service attributes of its item in the tenant table (see invalidRecords), or drop that --tenant.',
     },
-  };
+  );
 }
 
 /** Rejects as soon as the signal aborts; reads have no side effects, so they can be abandoned. */
@@ -171,18 +167,7 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 function notStartedResult(tenant: Tenant): TenantResult {
-  return {
-    tenantId: tenant.tenantId,
-    tenantName: tenant.tenantName,
-    status: 'failed',
-    accounts: 0,
-    durationMs: 0,
-    error: {
-      code: 'InterruptedError',
-      message: 'The run was interrupted before this tenant started.',
-      hint: 'Re-run this tenant with --tenant.',
-    },
-  };
+  return failedResult(tenant, { code: 'InterruptedError', message: 'The run was interrupted before this tenant started.', hint: 'Re-run this tenant with --tenant.' });
 }
 
 /** Runs one step; any error becomes a TenantCollectionError naming the step, the AWS code and a fix. */
@@ -198,27 +183,13 @@ async function step<T>(stage: CollectionStage, failureContext: FailureContext, a
 export async function collectTenant(tenant: Tenant, config: CollectConfig, deps: PipelineDependencies, run: RunIdentity): Promise<TenantResult> {
   const { runId, startedAt } = run;
   const began = Date.now();
-  const arn = roleArn(partitionForRegion(deps.region), tenant.tenantId, tenant.roleName ?? config.roleName);
-  const failureContext: FailureContext = {
-    roleArn: arn,
-    tenantId: tenant.tenantId,
-    bucketName: config.bucketName,
-    prefix: config.prefix,
-    maxAttempts: config.maxAttempts,
-  };
+  const access = tenantAccess(tenant, config, deps.region, runId);
+  const failureContext = failureContextFor(config, tenant.tenantId, access.roleArn);
   const log = deps.logger;
   const { signal } = deps;
-  log.debug('Collecting tenant', { tenantId: tenant.tenantId, roleArn: arn });
+  log.debug('Collecting tenant', { tenantId: tenant.tenantId, roleArn: access.roleArn });
   try {
-    const reader = await step('AssumeRole', failureContext, () =>
-      deps.organizations.connect({
-        tenantId: tenant.tenantId,
-        roleArn: arn,
-        roleSessionName: roleSessionName(runId),
-        externalId: tenant.externalId ?? config.externalId,
-      }),
-      signal,
-    );
+    const reader = await step('AssumeRole', failureContext, () => deps.organizations.connect(access), signal);
     const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization(), signal);
     if (organization.managementAccountId !== tenant.tenantId) {
       log.warn(`Tenant ${tenant.tenantId}: the organization's management account is ${organization.managementAccountId}, not the tenant ID; the role may be in a member account.`, { tenantId: tenant.tenantId });
@@ -263,14 +234,7 @@ export async function collectTenant(tenant: Tenant, config: CollectConfig, deps:
   } catch (error) {
     const details = error instanceof TenantCollectionError ? error.toDetails() : describeFailure('Selection', error, failureContext);
     log.error(`Tenant ${tenant.tenantId} failed: ${details.code}: ${details.message}`, { tenantId: tenant.tenantId, code: details.code, hint: details.hint });
-    return {
-      tenantId: tenant.tenantId,
-      tenantName: tenant.tenantName,
-      status: 'failed',
-      accounts: 0,
-      durationMs: Date.now() - began,
-      error: details,
-    };
+    return failedResult(tenant, details, Date.now() - began);
   }
 }
 

@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
-import { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 import type { CollectConfig } from './config';
 import { TenantSourceError } from './errors';
-import { describeFailure, type CollectionStage, type FailureContext } from './failures';
+import { describeFailure, type CollectionStage } from './failures';
+import { failureContextFor, tenantAccess } from './tenant-access';
 import { newRunId, planRun } from './pipeline';
 import type { CallerIdentity, Logger, OrganizationAccess, OrganizationReader, TenantSource, WriteProbe } from './ports';
 import type { InvalidRecord, Tenant } from './types';
@@ -78,16 +78,15 @@ export async function runPreflight(config: CollectConfig, deps: PreflightDepende
     results.push(await probeBucket(config, deps.writeProbe, runId));
   }
 
-  const partition = partitionForRegion(deps.region);
   const limit = pLimit(config.tenantConcurrency);
-  const perTenant = await Promise.all(tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps.organizations, partition, runId, collectorPrincipal))));
+  const perTenant = await Promise.all(tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps.organizations, deps.region, runId, collectorPrincipal))));
   results.push(...perTenant.flat());
   return { collectorPrincipal, results, invalidRecords, passed: results.every((r) => r.status !== 'FAIL') };
 }
 
 async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: string): Promise<CheckResult> {
   const key = `${config.prefix}_orgmeta-check/${runId}.txt`;
-  const failureContext: FailureContext = { roleArn: '', tenantId: '', bucketName: config.bucketName, prefix: config.prefix, maxAttempts: config.maxAttempts };
+  const failureContext = failureContextFor(config);
   try {
     const outcome = await probe.probeWrite(key);
     if (outcome.removed) return { scope: 'run', check: 'bucket writable', status: 'PASS', detail: `wrote and removed s3://${config.bucketName}/${key}` };
@@ -108,13 +107,13 @@ async function checkTenant(
   tenant: Tenant,
   config: CollectConfig,
   organizations: OrganizationAccess,
-  partition: string,
+  region: string,
   runId: string,
   collectorPrincipal: string | undefined,
 ): Promise<CheckResult[]> {
-  const arn = roleArn(partition, tenant.tenantId, tenant.roleName ?? config.roleName);
-  const externalId = tenant.externalId ?? config.externalId;
-  const failureContext: FailureContext = { roleArn: arn, tenantId: tenant.tenantId, bucketName: config.bucketName, prefix: config.prefix, maxAttempts: config.maxAttempts };
+  const access = tenantAccess(tenant, config, region, runId);
+  const { roleArn: arn, externalId } = access;
+  const failureContext = failureContextFor(config, tenant.tenantId, arn);
   const results: CheckResult[] = [];
   const scope = tenant.tenantId;
   let failed = false;
@@ -143,7 +142,7 @@ async function checkTenant(
   const reader = await attempt(
     'assume role',
     'AssumeRole',
-    () => organizations.connect({ tenantId: tenant.tenantId, roleArn: arn, roleSessionName: roleSessionName(runId), externalId }),
+    () => organizations.connect(access),
     () => ({ status: 'PASS', detail: `${arn}${externalId ? ' (with ExternalId)' : ''}` }),
   );
   const organization = await attempt('DescribeOrganization', 'DescribeOrganization', () => (reader as OrganizationReader).describeOrganization(), (org) =>

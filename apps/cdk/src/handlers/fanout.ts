@@ -1,4 +1,4 @@
-import { collectTenant, planRun, selectTenants, startRun, summarizeRun, writeManifest, type InvalidRecord, type TenantResult } from '@orgmeta/core';
+import { collectTenant, failedResult, planRun, selectTenants, startRun, summarizeRun, writeManifest, type InvalidRecord, type TenantResult } from '@orgmeta/core';
 import { RunFailedError, lambdaRuntime } from './runtime';
 
 /** What the state machine carries: no ExternalId ever enters the execution history. */
@@ -50,14 +50,11 @@ export async function collectOneTenant(event: RunRef & { readonly tenant: Tenant
   const records = await deps.tenantSource.readTenantRecords();
   const tenant = selectTenants(records, { status: config.tenantStatus, service: config.tenantService }).tenants.find((t) => t.tenantId === event.tenant.tenantId);
   if (!tenant) {
-    return {
-      tenantId: event.tenant.tenantId,
-      tenantName: event.tenant.tenantName,
-      status: 'failed',
-      accounts: 0,
-      durationMs: 0,
-      error: { code: 'TenantNotSelected', message: 'The tenant left the selection while the run was under way.', hint: 'Check its item in the tenant table; the next run will pick it up if it is active again.' },
-    };
+    return failedResult(event.tenant, {
+      code: 'TenantNotSelected',
+      message: 'The tenant left the selection while the run was under way.',
+      hint: 'Check its item in the tenant table; the next run will pick it up if it is active again.',
+    });
   }
   const result = await collectTenant(tenant, config, deps, { runId: event.runId, startedAt: new Date(event.startedAt) });
   if (result.error && THROTTLING.has(result.error.code)) throw new TenantThrottledError(`${tenant.tenantId}: ${result.error.message}`);
