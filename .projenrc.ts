@@ -4,7 +4,10 @@ import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/vers
 import { workspacePackage } from './projenrc/workspace-package';
 
 // One moto server per test run of a package, started and stopped by jest (see packages/test-support/src/jest).
-const MOTO_FOR_JEST = { setup: '../../packages/test-support/lib/jest/global-setup.js', teardown: '../../packages/test-support/lib/jest/global-teardown.js' };
+const MOTO_FOR_JEST = {
+  setup: '../../packages/test-support/lib/jest/global-setup.js',
+  teardown: '../../packages/test-support/lib/jest/global-teardown.js',
+};
 
 const root = new typescript.TypeScriptProject({
   name: 'orgmeta-monorepo',
@@ -16,19 +19,16 @@ const root = new typescript.TypeScriptProject({
   sampleCode: false,
   jest: false,
   eslint: false,
-  prettier: false,
+  // One formatter decides layout for every package (checked by the test command).
+  prettier: true,
+  prettierOptions: { settings: { printWidth: 140, singleQuote: true, trailingComma: javascript.TrailingComma.ALL } },
   github: false,
   release: false,
   package: false,
   licensed: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  devDeps: [
-    NODE_TYPES,
-    'nx@24.0.6',
-    'eslint@^9',
-    'typescript-eslint@^8',
-  ],
+  devDeps: [NODE_TYPES, 'nx@24.0.6', 'eslint@^9', 'typescript-eslint@^8'],
 });
 root.package.addField('private', true);
 root.package.addField('workspaces', ['packages/*', 'apps/*']);
@@ -86,7 +86,8 @@ const cli = workspacePackage(root, {
   devDeps: ['@types/yargs@~17.0.33', '@types/cli-progress@^3', 'csv-parse@^6'],
   workspaceDeps: [core, csv, awsAdapters],
   workspaceDevDeps: [testSupport],
-  bin: { orgmeta: 'lib/main.js' },
+  // A committed launcher, so the first `npm ci` of a fresh clone links it (lib/ does not exist yet).
+  bin: { orgmeta: 'bin/orgmeta' },
   testTimeout: 120_000,
   jestGlobalSetup: MOTO_FOR_JEST,
 });
@@ -116,7 +117,7 @@ cdk.gitignore.exclude('cdk.out/');
 cdk.addTask('synth', { description: 'Synthesizes both stacks offline into cdk.out', exec: 'cdk synth --quiet' });
 cdk.addTask('bundle-size', { description: 'Prints the minified size of each Lambda bundle', exec: 'node lib/bundle-size.js' });
 
-// npm links the bin before it is built, so it cannot make it executable itself.
+// Tests and the bench run lib/main.js directly; npm only marks the committed launcher executable.
 cli.compileTask.exec('chmod +x lib/main.js');
 
 new JsonFile(root, 'nx.json', {
@@ -150,15 +151,18 @@ root.testTask.env('NX_NO_CLOUD', 'true');
 root.testTask.env('NX_TUI', 'false');
 root.testTask.exec('bash scripts/ensure-moto.sh');
 root.testTask.exec('eslint --max-warnings 0 packages apps');
+// Layout of the TypeScript sources (generated JSON/YAML is projen's to format).
+root.testTask.exec("prettier --check '**/*.ts'");
+root.prettier?.addIgnorePattern('**/lib/');
+root.prettier?.addIgnorePattern('**/cdk.out/');
+root.prettier?.addIgnorePattern('**/*.d.ts');
+root.prettier?.addIgnorePattern('.nx/');
+root.addTask('format', { description: 'Formats every TypeScript source with prettier', exec: "prettier --write '**/*.ts'" });
 // The test command is what CI runs: it rebuilds everything rather than trust a cache.
 root.testTask.exec('nx run-many -t test --output-style=stream --parallel=2 --skip-nx-cache');
 root.addTask('demo', {
   description: 'Runs `orgmeta collect` against a local AWS emulator with sample tenants',
-  steps: [
-    { exec: 'bash scripts/ensure-moto.sh' },
-    { spawn: 'compile' },
-    { exec: 'node packages/test-support/lib/demo.js' },
-  ],
+  steps: [{ exec: 'bash scripts/ensure-moto.sh' }, { spawn: 'compile' }, { exec: 'node packages/test-support/lib/demo.js' }],
 });
 root.addTask('bench', {
   description: 'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts)',

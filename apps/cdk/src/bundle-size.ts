@@ -18,7 +18,9 @@ interface TemplateFunction {
 function bundleSizes(mode: string): { handler: string; bytes: number }[] {
   const outdir = mkdtempSync(join(tmpdir(), 'orgmeta-synth-'));
   const assembly = buildApp(new App({ outdir, context: { mode } })).synth();
-  const template = JSON.parse(readFileSync(join(outdir, assembly.getStackByName('OrgmetaCollector').templateFile), 'utf8')) as { Resources: Record<string, TemplateFunction> };
+  const template = JSON.parse(readFileSync(join(outdir, assembly.getStackByName('OrgmetaCollector').templateFile), 'utf8')) as {
+    Resources: Record<string, TemplateFunction>;
+  };
   return Object.values(template.Resources)
     .filter((r) => r.Type === 'AWS::Lambda::Function')
     .map((fn) => {
@@ -30,5 +32,7 @@ function bundleSizes(mode: string): { handler: string; bytes: number }[] {
 const rows = [...bundleSizes('single'), ...bundleSizes('fanout')];
 process.stdout.write('\nLambda bundles (minified, AWS SDK bundled)\n');
 for (const { handler, bytes } of rows) {
-  process.stdout.write(`  ${handler.padEnd(28)} ${(bytes / 1024).toFixed(0).padStart(6)} KB  ${bytes <= LIMIT_BYTES ? '(target <= 2048 KB: met)' : '(target <= 2048 KB: NOT met)'}\n`);
+  process.stdout.write(
+    `  ${handler.padEnd(28)} ${(bytes / 1024).toFixed(0).padStart(6)} KB  ${bytes <= LIMIT_BYTES ? '(target <= 2048 KB: met)' : '(target <= 2048 KB: NOT met)'}\n`,
+  );
 }

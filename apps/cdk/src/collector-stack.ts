@@ -58,7 +58,9 @@ export class CollectorStack extends Stack {
     super(scope, id, props);
     const prefix = props.reportPrefix ?? 'org-accounts/';
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    this.bucket = props.existingBucketName ? s3.Bucket.fromBucketName(this, 'Reports', props.existingBucketName) : this.createBucket(props.infrequentAccessAfterDays ?? 30);
+    this.bucket = props.existingBucketName
+      ? s3.Bucket.fromBucketName(this, 'Reports', props.existingBucketName)
+      : this.createBucket(props.infrequentAccessAfterDays ?? 30);
 
     const environment: Record<string, string> = {
       TENANTS_TABLE_NAME: props.tenantsTableName,
@@ -93,12 +95,16 @@ export class CollectorStack extends Stack {
     } else {
       const machine = this.fanout(props, environment, grants, logRetention);
       this.collectorRole = machine.collectorRole;
-      this.schedule(props, new schedulerTargets.StepFunctionsStartExecution(machine.stateMachine, { retryAttempts: 0, role: this.schedulerRole() }));
+      this.schedule(
+        props,
+        new schedulerTargets.StepFunctionsStartExecution(machine.stateMachine, { retryAttempts: 0, role: this.schedulerRole() }),
+      );
       failures = machine.stateMachine.metricFailed({ period: Duration.hours(1), statistic: 'Sum' });
     }
 
     const alarm = new cloudwatch.Alarm(this, 'FailedRunAlarm', {
-      alarmDescription: 'orgmeta: a collection run failed (at least one tenant failed or the run could not start); see the run manifest and logs',
+      alarmDescription:
+        'orgmeta: a collection run failed (at least one tenant failed or the run could not start); see the run manifest and logs',
       metric: failures,
       threshold: 1,
       evaluationPeriods: 1,
@@ -107,7 +113,10 @@ export class CollectorStack extends Stack {
     });
     if (props.alarmTopicArn) alarm.addAlarmAction(new cwActions.SnsAction(sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)));
 
-    new CfnOutput(this, 'CollectorRoleArn', { value: this.collectorRole.roleArn, description: 'Trust this role in each tenant reader role (TenantReaderRoleStack CollectorRoleArn)' });
+    new CfnOutput(this, 'CollectorRoleArn', {
+      value: this.collectorRole.roleArn,
+      description: 'Trust this role in each tenant reader role (TenantReaderRoleStack CollectorRoleArn)',
+    });
     new CfnOutput(this, 'ReportBucketName', { value: this.bucket.bucketName });
   }
 
@@ -125,13 +134,17 @@ export class CollectorStack extends Stack {
     });
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Reports are written only by the collector role; S3 server access logs would need a second bucket. Use CloudTrail data events where access auditing is required.',
+      reason:
+        'Reports are written only by the collector role; S3 server access logs would need a second bucket. Use CloudTrail data events where access auditing is required.',
     });
     return bucket;
   }
 
   private schedulerRole(): iam.Role {
-    return new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'), description: 'orgmeta: starts the daily run' });
+    return new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'orgmeta: starts the daily run',
+    });
   }
 
   private schedule(props: CollectorStackProps, target: scheduler.IScheduleTarget): void {
@@ -142,11 +155,20 @@ export class CollectorStack extends Stack {
     });
     const invokedFunction = this.node.tryFindChild('Collector');
     if (invokedFunction instanceof OrgmetaFunction) {
-      acknowledgeWildcardResources(this.node.findChild('SchedulerRole'), [`${invokedFunction.functionArn}:*`], 'lambda:InvokeFunction on the collector\'s versions, as the Scheduler target grants it.');
+      acknowledgeWildcardResources(
+        this.node.findChild('SchedulerRole'),
+        [`${invokedFunction.functionArn}:*`],
+        "lambda:InvokeFunction on the collector's versions, as the Scheduler target grants it.",
+      );
     }
   }
 
-  private fanout(props: CollectorStackProps, environment: Record<string, string>, grants: CollectorGrants, logRetention: logs.RetentionDays) {
+  private fanout(
+    props: CollectorStackProps,
+    environment: Record<string, string>,
+    grants: CollectorGrants,
+    logRetention: logs.RetentionDays,
+  ) {
     const make = (id: string, handler: string, description: string, timeout: Duration) =>
       new OrgmetaFunction(this, id, { entryFile: 'fanout.ts', handler, description, timeout, environment, logRetention });
     const list = make('ListTenants', 'listTenants', 'orgmeta fan-out: reads the tenant table and names the run', Duration.minutes(2));
@@ -159,7 +181,12 @@ export class CollectorStack extends Stack {
     grants.writeReports(manifest.executionRole);
 
     const stateMachineName = `${this.stackName}-collector`;
-    const stateMachineArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const stateMachineArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
 
     // No overlapping runs: an execution that finds another one running stops at once.
     const runningExecutions = new tasks.CallAwsService(this, 'FindRunningExecutions', {
@@ -171,11 +198,28 @@ export class CollectorStack extends Stack {
       resultSelector: { 'count.$': 'States.ArrayLength($.Executions)' },
       resultPath: '$.running',
     });
-    const overlapping = new sfn.Fail(this, 'AnotherRunInProgress', { error: 'AnotherRunInProgress', cause: 'Another collection run is still running; this one did not start.' });
+    const overlapping = new sfn.Fail(this, 'AnotherRunInProgress', {
+      error: 'AnotherRunInProgress',
+      cause: 'Another collection run is still running; this one did not start.',
+    });
 
-    const listTenants = new tasks.LambdaInvoke(this, 'ListTenantsTask', { lambdaFunction: list, payloadResponseOnly: true, resultPath: '$.run' });
-    const collectTenant = new tasks.LambdaInvoke(this, 'CollectTenantTask', { lambdaFunction: collect, payloadResponseOnly: true, retryOnServiceExceptions: true });
-    collectTenant.addRetry({ errors: ['TenantThrottledError'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 4, jitterStrategy: sfn.JitterType.FULL });
+    const listTenants = new tasks.LambdaInvoke(this, 'ListTenantsTask', {
+      lambdaFunction: list,
+      payloadResponseOnly: true,
+      resultPath: '$.run',
+    });
+    const collectTenant = new tasks.LambdaInvoke(this, 'CollectTenantTask', {
+      lambdaFunction: collect,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
+    collectTenant.addRetry({
+      errors: ['TenantThrottledError'],
+      interval: Duration.seconds(30),
+      backoffRate: 2,
+      maxAttempts: 4,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
     const markFailed = new sfn.Pass(this, 'TenantTaskFailed', {
       parameters: {
         'tenantId.$': '$.tenant.tenantId',
@@ -183,7 +227,11 @@ export class CollectorStack extends Stack {
         status: 'failed',
         accounts: 0,
         durationMs: 0,
-        error: { 'code.$': '$.taskError.Error', 'message.$': '$.taskError.Cause', hint: 'The tenant task failed after its retries; see the CollectTenant logs for this run.' },
+        error: {
+          'code.$': '$.taskError.Error',
+          'message.$': '$.taskError.Cause',
+          hint: 'The tenant task failed after its retries; see the CollectTenant logs for this run.',
+        },
       },
     });
     collectTenant.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.taskError' });
@@ -223,8 +271,14 @@ export class CollectorStack extends Stack {
       logs: { destination: machineLogs, level: sfn.LogLevel.ERROR, includeExecutionData: false },
     });
     Validations.of(stateMachine).acknowledge(
-      { id: 'AwsSolutions-SF1', reason: 'Only ERROR events are logged, without execution data; tenant results are in the run manifest in S3.' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing and CloudWatch Logs delivery for Step Functions require Resource "*".' },
+      {
+        id: 'AwsSolutions-SF1',
+        reason: 'Only ERROR events are logged, without execution data; tenant results are in the run manifest in S3.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing and CloudWatch Logs delivery for Step Functions require Resource "*".',
+      },
     );
     acknowledgeWildcardResources(
       stateMachine,
@@ -273,8 +327,14 @@ class CollectorGrants {
     const reportObjects = this.stack.bucket.arnForObjects(`${this.prefix}*`);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteReports', actions: ['s3:PutObject'], resources: [reportObjects] }));
     if (this.props.reportKmsKeyArn) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'EncryptReports', actions: ['kms:GenerateDataKey'], resources: [this.props.reportKmsKeyArn] }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'EncryptReports', actions: ['kms:GenerateDataKey'], resources: [this.props.reportKmsKeyArn] }),
+      );
     }
-    acknowledgeWildcardResources(role, [reportObjects], 'Report keys are per date and tenant under the report prefix; only s3:PutObject under that prefix is allowed.');
+    acknowledgeWildcardResources(
+      role,
+      [reportObjects],
+      'Report keys are per date and tenant under the report prefix; only s3:PutObject under that prefix is allowed.',
+    );
   }
 }

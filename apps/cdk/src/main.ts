@@ -17,7 +17,10 @@ export function buildApp(app: App = new App()): App {
     tenantsTableName: context(app, 'tenantsTableName', 'orgmeta-tenants') as string,
     readerRoleName: context(app, 'readerRoleName', 'OrgMetaReader') as string,
     // Per-tenant role_name values the collector may assume besides readerRoleName, comma-separated.
-    extraReaderRoleNames: context(app, 'extraReaderRoleNames')?.split(',').map((n) => n.trim()).filter(Boolean),
+    extraReaderRoleNames: context(app, 'extraReaderRoleNames')
+      ?.split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
     // The CLI's environment variables for the handlers, as JSON: {"TAG_KEYS":"CostCenter,Owner"}.
     collectorEnvironment: JSON.parse(context(app, 'environment', '{}') as string) as Record<string, string>,
     existingBucketName: context(app, 'existingBucketName'),

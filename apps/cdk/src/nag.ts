@@ -20,5 +20,7 @@ function evidence(value: unknown): string {
  */
 export function acknowledgeWildcardResources(scope: IConstruct, resources: readonly string[], reason: string): void {
   const stack = Stack.of(scope);
-  Validations.of(scope).acknowledge(...resources.map((resource) => ({ id: `AwsSolutions-IAM5[Resource::${evidence(stack.resolve(resource))}]`, reason })));
+  Validations.of(scope).acknowledge(
+    ...resources.map((resource) => ({ id: `AwsSolutions-IAM5[Resource::${evidence(stack.resolve(resource))}]`, reason })),
+  );
 }

@@ -21,7 +21,11 @@ export const READER_ACTIONS = [
 export class TenantReaderRoleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const roleName = new CfnParameter(this, 'RoleName', { type: 'String', default: 'OrgMetaReader', description: 'Name of the reader role (CROSS_ACCOUNT_ROLE_NAME of the collector)' });
+    const roleName = new CfnParameter(this, 'RoleName', {
+      type: 'String',
+      default: 'OrgMetaReader',
+      description: 'Name of the reader role (CROSS_ACCOUNT_ROLE_NAME of the collector)',
+    });
     const collectorRoleArn = new CfnParameter(this, 'CollectorRoleArn', {
       type: 'String',
       allowedPattern: '^arn:aws[a-z-]*:iam::\\d{12}:role/.+$',
@@ -38,7 +42,9 @@ export class TenantReaderRoleStack extends Stack {
     const role = new iam.Role(this, 'Reader', {
       roleName: roleName.valueAsString,
       description: 'orgmeta: read-only access to this organization for the account-metadata collector',
-      assumedBy: new iam.ArnPrincipal(collectorRoleArn.valueAsString).withConditions({ StringEquals: { 'sts:ExternalId': externalId.valueAsString } }),
+      assumedBy: new iam.ArnPrincipal(collectorRoleArn.valueAsString).withConditions({
+        StringEquals: { 'sts:ExternalId': externalId.valueAsString },
+      }),
       maxSessionDuration: undefined,
       inlinePolicies: {
         ReadOrganization: new iam.PolicyDocument({

@@ -1,5 +1,14 @@
 import type { RunSummary } from '@orgmeta/core';
-import { S3Objects, createBucket, emulatorEnvironment, motoEndpoint, seedOrganization, seedTenantTable, startFaultProxy, tenantItem } from '@orgmeta/test-support';
+import {
+  S3Objects,
+  createBucket,
+  emulatorEnvironment,
+  motoEndpoint,
+  seedOrganization,
+  seedTenantTable,
+  startFaultProxy,
+  tenantItem,
+} from '@orgmeta/test-support';
 import { parse } from 'csv-parse/sync';
 import { handler } from '../src/handlers/collect-all';
 import { collectOneTenant, listTenants, writeRunManifest } from '../src/handlers/fanout';
@@ -13,7 +22,12 @@ const NO_ORG = '106000000003';
 
 /** The Lambda's environment: the same variables as the CLI, pointed at moto. */
 function useEnvironment(extra: Record<string, string>): void {
-  Object.assign(process.env, emulatorEnvironment(motoEndpoint()), { TENANTS_TABLE_NAME: TABLE, CROSS_ACCOUNT_ROLE_NAME: 'OrgMetaReader', REPORT_BUCKET_NAME: BUCKET }, extra);
+  Object.assign(
+    process.env,
+    emulatorEnvironment(motoEndpoint()),
+    { TENANTS_TABLE_NAME: TABLE, CROSS_ACCOUNT_ROLE_NAME: 'OrgMetaReader', REPORT_BUCKET_NAME: BUCKET },
+    extra,
+  );
   resetLambdaRuntime();
 }
 
@@ -23,9 +37,16 @@ describe('Lambda handlers against moto', () => {
   let stdout: jest.SpyInstance;
 
   beforeAll(async () => {
-    await seedOrganization(motoEndpoint(), { managementAccountId: GOOD, accounts: [{ name: 'good-member', email: 'g@example.com', tags: [{ key: 'Owner', value: 'ops' }] }] });
+    await seedOrganization(motoEndpoint(), {
+      managementAccountId: GOOD,
+      accounts: [{ name: 'good-member', email: 'g@example.com', tags: [{ key: 'Owner', value: 'ops' }] }],
+    });
     await seedOrganization(motoEndpoint(), { managementAccountId: ALSO_GOOD, accounts: [] });
-    await seedTenantTable(motoEndpoint(), TABLE, [tenantItem(GOOD, { externalId: 'lambda-external-id' }), tenantItem(ALSO_GOOD), tenantItem(NO_ORG)]);
+    await seedTenantTable(motoEndpoint(), TABLE, [
+      tenantItem(GOOD, { externalId: 'lambda-external-id' }),
+      tenantItem(ALSO_GOOD),
+      tenantItem(NO_ORG),
+    ]);
     await createBucket(motoEndpoint(), BUCKET);
   });
   // Handlers log JSON lines to stdout; keep them for assertions, out of the test output.
@@ -42,10 +63,9 @@ describe('Lambda handlers against moto', () => {
     await expect(failure).rejects.toMatchObject({ name: 'RunFailedError' });
     await expect(failure).rejects.toThrow('1 tenant(s) failed: 106000000003 (AWSOrganizationsNotInUseException)');
     const keys = await s3().keys(BUCKET);
-    expect(keys.filter((k) => k.startsWith('single/') && k.endsWith('.csv'))).toEqual([
-      `single/dt=${today()}/tenant_id=${GOOD}/accounts.csv`,
-      `single/dt=${today()}/tenant_id=${ALSO_GOOD}/accounts.csv`,
-    ].sort());
+    expect(keys.filter((k) => k.startsWith('single/') && k.endsWith('.csv'))).toEqual(
+      [`single/dt=${today()}/tenant_id=${GOOD}/accounts.csv`, `single/dt=${today()}/tenant_id=${ALSO_GOOD}/accounts.csv`].sort(),
+    );
     const manifestKey = keys.find((k) => k.startsWith(`single/dt=${today()}/_manifests/`)) ?? '';
     const manifest: RunSummary = JSON.parse(await s3().text(BUCKET, manifestKey));
     expect(manifest.totals).toEqual({ tenants: 3, succeeded: 2, failed: 1, accounts: 3 });
@@ -75,10 +95,14 @@ describe('Lambda handlers against moto', () => {
       [ALSO_GOOD, 'succeeded', undefined],
       [NO_ORG, 'failed', 'AWSOrganizationsNotInUseException'],
     ]);
-    const rows = parse(await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/tenant_id=${GOOD}/accounts.csv`), { columns: true }) as Record<string, string>[];
+    const rows = parse(await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/tenant_id=${GOOD}/accounts.csv`), {
+      columns: true,
+    }) as Record<string, string>[];
     expect(rows.map((r) => r.account_name).sort()).toEqual(['good-member', 'master']);
     await expect(writeRunManifest({ ...run, results })).rejects.toThrow(`Run ${run.runId}: 1 of 3 tenant(s) failed`);
-    const manifest: RunSummary = JSON.parse(await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/_manifests/${run.runId}.json`));
+    const manifest: RunSummary = JSON.parse(
+      await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/_manifests/${run.runId}.json`),
+    );
     expect(manifest.tenants.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'failed']);
   });
 
@@ -86,13 +110,17 @@ describe('Lambda handlers against moto', () => {
     // The fault proxy answers every DescribeOrganization with TooManyRequestsException.
     const proxy = await startFaultProxy({
       target: motoEndpoint(),
-      rules: [{ when: (c) => c.operation === 'DescribeOrganization', respond: { kind: 'error', status: 400, code: 'TooManyRequestsException' } }],
+      rules: [
+        { when: (c) => c.operation === 'DescribeOrganization', respond: { kind: 'error', status: 400, code: 'TooManyRequestsException' } },
+      ],
     });
     try {
       useEnvironment({ REPORT_PREFIX: 'throttled/', TENANTS_TABLE_NAME: TABLE, AWS_MAX_ATTEMPTS: '1' });
       process.env.AWS_ENDPOINT_URL = proxy.endpoint;
       resetLambdaRuntime();
-      await expect(collectOneTenant({ runId: 'r1', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } })).rejects.toMatchObject({ name: 'TenantThrottledError' });
+      await expect(
+        collectOneTenant({ runId: 'r1', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } }),
+      ).rejects.toMatchObject({ name: 'TenantThrottledError' });
     } finally {
       await proxy.stop();
       delete process.env.AWS_MAX_ATTEMPTS;

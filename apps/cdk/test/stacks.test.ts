@@ -19,14 +19,21 @@ function statementsOf(template: Template, rolePrefix: string): { Action: string 
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.entries(policies)
     .filter(([id]) => id.startsWith(rolePrefix))
-    .flatMap(([, policy]) => (policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement);
+    .flatMap(
+      ([, policy]) =>
+        (policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
 }
 
 const partitionArn = (...parts: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] });
 const TABLE_ARN = partitionArn(':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/orgmeta-tenants');
 const READER_ROLES = partitionArn(':iam::*:role/OrgMetaReader');
 const REPORT_OBJECTS = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/*']] };
-const logWrite = (logGroup: string) => ({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(`^${logGroup}`), 'Arn'] } });
+const logWrite = (logGroup: string) => ({
+  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  Resource: { 'Fn::GetAtt': [expect.stringMatching(`^${logGroup}`), 'Arn'] },
+});
 
 describe('CollectorStack, single mode', () => {
   const { collector } = synthApp();
@@ -67,13 +74,22 @@ describe('CollectorStack, single mode', () => {
 
   it('creates a private, encrypted, TLS-only, versioned bucket with a lifecycle to Standard-IA', () => {
     collector.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       VersioningConfiguration: { Status: 'Enabled' },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] })]),
+      },
     });
     collector.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
@@ -83,17 +99,30 @@ describe('CollectorStack, single mode', () => {
       ScheduleExpressionTimezone: 'Etc/UTC',
       Target: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Collector'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } },
     });
-    collector.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    collector.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   it('lets tenants use the extra role names it lists, and passes pipeline settings to the handler', () => {
-    const { collector: custom } = synthApp({ extraReaderRoleNames: 'LegacyReader, AuditReader', environment: '{"TAG_KEYS":"CostCenter,Owner","INCLUDE_OU_PATH":"true"}' });
+    const { collector: custom } = synthApp({
+      extraReaderRoleNames: 'LegacyReader, AuditReader',
+      environment: '{"TAG_KEYS":"CostCenter,Owner","INCLUDE_OU_PATH":"true"}',
+    });
     expect(statementsOf(custom, 'CollectorRole')).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Action: 'sts:AssumeRole', Resource: [READER_ROLES, partitionArn(':iam::*:role/LegacyReader'), partitionArn(':iam::*:role/AuditReader')] }),
+        expect.objectContaining({
+          Action: 'sts:AssumeRole',
+          Resource: [READER_ROLES, partitionArn(':iam::*:role/LegacyReader'), partitionArn(':iam::*:role/AuditReader')],
+        }),
       ]),
     );
-    custom.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TAG_KEYS: 'CostCenter,Owner', INCLUDE_OU_PATH: 'true' }) } });
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TAG_KEYS: 'CostCenter,Owner', INCLUDE_OU_PATH: 'true' }) },
+    });
   });
 
   it('uses an existing bucket by name, with a KMS key and an SNS topic for the alarm', () => {
@@ -106,7 +135,10 @@ describe('CollectorStack, single mode', () => {
     expect(statementsOf(existing, 'CollectorRole')).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Action: 's3:PutObject', Resource: partitionArn(':s3:::my-existing-reports/org-accounts/*') }),
-        expect.objectContaining({ Action: 'kms:GenerateDataKey', Resource: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
+        expect.objectContaining({
+          Action: 'kms:GenerateDataKey',
+          Resource: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        }),
       ]),
     );
     existing.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:us-east-1:111122223333:ops-alerts'] });
@@ -117,38 +149,71 @@ describe('CollectorStack, fanout mode', () => {
   const { collector } = synthApp({ mode: 'fanout', maxConcurrency: '7' });
 
   it('runs list -> Map (bounded, per-tenant retry on throttling, failures caught) -> manifest, refusing to overlap', () => {
-    const [machine] = Object.values(collector.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }[];
+    const [machine] = Object.values(collector.findResources('AWS::StepFunctions::StateMachine')) as {
+      Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } };
+    }[];
     // Tokens (ARNs) sit inside JSON strings: stand them in with plain text to parse the rest.
-    const definition = JSON.parse(machine.Properties.DefinitionString['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+    const definition = JSON.parse(
+      machine.Properties.DefinitionString['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''),
+    );
     expect(definition.StartAt).toBe('FindRunningExecutions');
-    expect(definition.States.FindRunningExecutions.Parameters).toEqual({ 'StateMachineArn.$': '$$.StateMachine.Id', StatusFilter: 'RUNNING', MaxResults: 2 });
-    expect(definition.States['OnlyRun?'].Choices[0]).toEqual({ Variable: '$.running.count', NumericGreaterThan: 1, Next: 'AnotherRunInProgress' });
+    expect(definition.States.FindRunningExecutions.Parameters).toEqual({
+      'StateMachineArn.$': '$$.StateMachine.Id',
+      StatusFilter: 'RUNNING',
+      MaxResults: 2,
+    });
+    expect(definition.States['OnlyRun?'].Choices[0]).toEqual({
+      Variable: '$.running.count',
+      NumericGreaterThan: 1,
+      Next: 'AnotherRunInProgress',
+    });
     const map = definition.States.CollectEachTenant;
     expect(map.MaxConcurrency).toBe(7);
     const task = map.ItemProcessor.States.CollectTenantTask;
-    expect(task.Retry).toEqual(expect.arrayContaining([{ ErrorEquals: ['TenantThrottledError'], IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 4, JitterStrategy: 'FULL' }]));
+    expect(task.Retry).toEqual(
+      expect.arrayContaining([
+        { ErrorEquals: ['TenantThrottledError'], IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 4, JitterStrategy: 'FULL' },
+      ]),
+    );
     expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.taskError', Next: 'TenantTaskFailed' }]);
     expect(map.Next).toBe('WriteManifestTask');
   });
 
   it('splits the permissions: list reads the table, collect assumes and writes, manifest only writes', () => {
-    expect(statementsOf(collector, 'ListTenantsRole').map((s) => s.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'dynamodb:Scan']);
+    expect(statementsOf(collector, 'ListTenantsRole').map((s) => s.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      'dynamodb:Scan',
+    ]);
     expect(statementsOf(collector, 'CollectTenantRole')).toEqual([
       expect.objectContaining(logWrite('CollectTenantLogs')),
       expect.objectContaining({ Action: 'dynamodb:Scan', Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
     ]);
-    expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 's3:PutObject']);
+    expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      's3:PutObject',
+    ]);
     expect(statementsOf(collector, 'CollectorRole')).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Action: 'states:ListExecutions', Resource: partitionArn(':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':stateMachine:OrgmetaCollector-collector') }),
+        expect.objectContaining({
+          Action: 'states:ListExecutions',
+          Resource: partitionArn(
+            ':states:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':stateMachine:OrgmetaCollector-collector',
+          ),
+        }),
       ]),
     );
   });
 
   it('starts executions from the schedule without retries, and alarms on failed executions', () => {
-    collector.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Collector') }, RetryPolicy: { MaximumRetryAttempts: 0 } }) });
+    collector.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Collector') }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+    });
     collector.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 1 });
     collector.resourceCountIs('AWS::Lambda::Function', 3);
   });
@@ -161,9 +226,21 @@ describe('TenantReaderRoleStack', () => {
     reader.hasResourceProperties('AWS::IAM::Role', {
       RoleName: { Ref: 'RoleName' },
       AssumeRolePolicyDocument: {
-        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { Ref: 'CollectorRoleArn' } }, Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } }],
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: { Ref: 'CollectorRoleArn' } },
+            Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+          },
+        ],
       },
-      Policies: [{ PolicyName: 'ReadOrganization', PolicyDocument: { Statement: [{ Sid: 'ReadOrganization', Effect: 'Allow', Action: READER_ACTIONS, Resource: '*' }] } }],
+      Policies: [
+        {
+          PolicyName: 'ReadOrganization',
+          PolicyDocument: { Statement: [{ Sid: 'ReadOrganization', Effect: 'Allow', Action: READER_ACTIONS, Resource: '*' }] },
+        },
+      ],
     });
     expect(READER_ACTIONS).toEqual([
       'organizations:DescribeOrganization',

@@ -14,7 +14,13 @@ describe('cdk synth (the real CLI, offline, with local esbuild bundling)', () =>
     const run = spawnSync(CDK, ['synth', '--quiet', '-c', `mode=${mode}`, '-o', outdir], {
       cwd: APP_DIR,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        CDK_DISABLE_VERSION_CHECK: '1',
+        CDK_DISABLE_CLI_TELEMETRY: 'true',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
       timeout: 120_000,
     });
     // Assess
@@ -27,6 +33,8 @@ describe('cdk synth (the real CLI, offline, with local esbuild bundling)', () =>
     expect(bundles).toHaveLength(1);
     for (const size of bundles) expect(size).toBeLessThan(2 * 1024 * 1024);
     const template = JSON.parse(readFileSync(join(outdir, 'OrgmetaCollector.template.json'), 'utf8'));
-    expect(Object.values(template.Resources).filter((r) => (r as { Type: string }).Type === 'AWS::Lambda::Function')).toHaveLength(mode === 'single' ? 1 : 3);
+    expect(Object.values(template.Resources).filter((r) => (r as { Type: string }).Type === 'AWS::Lambda::Function')).toHaveLength(
+      mode === 'single' ? 1 : 3,
+    );
   });
 });

@@ -32,7 +32,9 @@ export interface CommandContext {
 function settingOptions(flags: readonly string[]): Record<string, Options> {
   const options: Record<string, Options> = {};
   for (const setting of COLLECT_SETTINGS.filter((s) => flags.includes(s.flag))) {
-    const extras = [setting.envVar ? `env ${setting.envVar}` : '', setting.defaultValue ? `default ${setting.defaultValue}` : ''].filter(Boolean).join('; ');
+    const extras = [setting.envVar ? `env ${setting.envVar}` : '', setting.defaultValue ? `default ${setting.defaultValue}` : '']
+      .filter(Boolean)
+      .join('; ');
     options[setting.flag] = {
       // Numbers stay strings here so core can name a bad value instead of yargs turning it into NaN.
       type: setting.kind === 'boolean' ? 'boolean' : setting.kind === 'array' ? 'array' : 'string',
@@ -45,7 +47,18 @@ function settingOptions(flags: readonly string[]): Record<string, Options> {
 
 const ALL_FLAGS = COLLECT_SETTINGS.map((s) => s.flag);
 const SELECTION_FLAGS = ['table', 'tenant-status', 'tenant-service', 'tenant', 'role-name', 'external-id'];
-const CHECK_FLAGS = [...SELECTION_FLAGS, 'bucket', 'prefix', 'expected-bucket-owner', 'kms-key-id', 'upload', 'tenant-concurrency', 'max-attempts', 'org-rps', 'session-duration'];
+const CHECK_FLAGS = [
+  ...SELECTION_FLAGS,
+  'bucket',
+  'prefix',
+  'expected-bucket-owner',
+  'kms-key-id',
+  'upload',
+  'tenant-concurrency',
+  'max-attempts',
+  'org-rps',
+  'session-duration',
+];
 
 /** Builds the context or returns the exit code of a usage/configuration error (printed). */
 async function prepare(argv: ParsedArgs, requirements: ConfigRequirements): Promise<CommandContext | number> {
@@ -80,41 +93,45 @@ function routeProcessWarnings(logger: StderrLogger): void {
 
 /** Builds the `orgmeta` command line. */
 export function buildCli(args: readonly string[]): Argv {
-  return yargs([...args])
-    .scriptName('orgmeta')
-    // Keys stay as the flags are spelled: core looks them up by flag name.
-    .parserConfiguration({ 'camel-case-expansion': false })
-    .usage('$0 <command> [options]\n\nCollects the accounts of every tenant AWS Organization into CSV reports.\nEvery flag can also come from its environment variable or a .env file in the working directory.')
-    .option('json', { type: 'boolean', describe: 'Print the result as JSON on stdout' })
-    .option('log-format', { choices: ['text', 'json'] as const, describe: 'Log line format on stderr [default text]' })
-    .option('verbose', { type: 'boolean', describe: 'Also log debug detail' })
-    .option('quiet', { type: 'boolean', describe: 'Only log warnings and errors; no progress display' })
-    .command('collect', 'Collect every selected tenant and write one CSV report per tenant', (y) =>
-      y
-        .options(settingOptions(ALL_FLAGS))
-        .example('$0 collect --table tenants --role-name OrgMetaReader --bucket my-reports', 'Collect every active tenant to S3')
-        .example('$0 collect --no-upload --tenant 111122223333', 'One tenant, local copy only (./reports)')
-        .example('$0 collect --tag-keys CostCenter,Owner --ou-path --json > summary.json', 'Fixed tag columns, OU paths, JSON summary'),
-    )
-    .command('tenants', 'List the tenants a run would collect, and the table rows it would skip', (y) =>
-      y
-        .options(settingOptions(SELECTION_FLAGS))
-        .example('$0 tenants --table tenants', 'Table of the selected tenants and the invalid rows')
-        .example('$0 tenants --table tenants --tenant-status onboarding --json', 'Another status, as JSON'),
-    )
-    .command('check', 'Preflight: try every permission a run needs, per tenant, and say how to fix what fails', (y) =>
-      y
-        .options(settingOptions(CHECK_FLAGS))
-        .example('$0 check --table tenants --role-name OrgMetaReader --bucket my-reports', 'PASS/FAIL table with fixes')
-        .example('$0 check --tenant 111122223333 --json', 'One new tenant, as JSON'),
-    )
-    .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
-    .demandCommand(1, 'Name a command: collect, tenants or check.')
-    .strict()
-    .help()
-    .alias('h', 'help')
-    .version()
-    .wrap(Math.min(120, process.stdout.columns ?? 100));
+  return (
+    yargs([...args])
+      .scriptName('orgmeta')
+      // Keys stay as the flags are spelled: core looks them up by flag name.
+      .parserConfiguration({ 'camel-case-expansion': false })
+      .usage(
+        '$0 <command> [options]\n\nCollects the accounts of every tenant AWS Organization into CSV reports.\nEvery flag can also come from its environment variable or a .env file in the working directory.',
+      )
+      .option('json', { type: 'boolean', describe: 'Print the result as JSON on stdout' })
+      .option('log-format', { choices: ['text', 'json'] as const, describe: 'Log line format on stderr [default text]' })
+      .option('verbose', { type: 'boolean', describe: 'Also log debug detail' })
+      .option('quiet', { type: 'boolean', describe: 'Only log warnings and errors; no progress display' })
+      .command('collect', 'Collect every selected tenant and write one CSV report per tenant', (y) =>
+        y
+          .options(settingOptions(ALL_FLAGS))
+          .example('$0 collect --table tenants --role-name OrgMetaReader --bucket my-reports', 'Collect every active tenant to S3')
+          .example('$0 collect --no-upload --tenant 111122223333', 'One tenant, local copy only (./reports)')
+          .example('$0 collect --tag-keys CostCenter,Owner --ou-path --json > summary.json', 'Fixed tag columns, OU paths, JSON summary'),
+      )
+      .command('tenants', 'List the tenants a run would collect, and the table rows it would skip', (y) =>
+        y
+          .options(settingOptions(SELECTION_FLAGS))
+          .example('$0 tenants --table tenants', 'Table of the selected tenants and the invalid rows')
+          .example('$0 tenants --table tenants --tenant-status onboarding --json', 'Another status, as JSON'),
+      )
+      .command('check', 'Preflight: try every permission a run needs, per tenant, and say how to fix what fails', (y) =>
+        y
+          .options(settingOptions(CHECK_FLAGS))
+          .example('$0 check --table tenants --role-name OrgMetaReader --bucket my-reports', 'PASS/FAIL table with fixes')
+          .example('$0 check --tenant 111122223333 --json', 'One new tenant, as JSON'),
+      )
+      .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
+      .demandCommand(1, 'Name a command: collect, tenants or check.')
+      .strict()
+      .help()
+      .alias('h', 'help')
+      .version()
+      .wrap(Math.min(120, process.stdout.columns ?? 100))
+  );
 }
 
 /** Runs the command line and returns the process exit code. */

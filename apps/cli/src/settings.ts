@@ -10,6 +10,10 @@ function lastValueOfRepeatedFlags(argv: Record<string, unknown>): Record<string,
   return flags;
 }
 
-export function resolveConfigFromCli(argv: Record<string, unknown>, env: NodeJS.ProcessEnv, requirements: ConfigRequirements): CollectConfig {
+export function resolveConfigFromCli(
+  argv: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  requirements: ConfigRequirements,
+): CollectConfig {
   return resolveCollectConfig({ flags: lastValueOfRepeatedFlags(argv), env }, requirements);
 }

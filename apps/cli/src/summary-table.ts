@@ -11,7 +11,11 @@ export function formatSummary(summary: RunSummary, where: { readonly bucketName?
       t.status,
       String(t.accounts),
       `${(t.durationMs / 1000).toFixed(1)}s`,
-      t.status === 'succeeded' ? (t.s3Key ? `s3://${where.bucketName}/${t.s3Key}` : (t.localPath ?? '')) : `${t.error?.code}: ${t.error?.message}`,
+      t.status === 'succeeded'
+        ? t.s3Key
+          ? `s3://${where.bucketName}/${t.s3Key}`
+          : (t.localPath ?? '')
+        : `${t.error?.code}: ${t.error?.message}`,
     ]),
   );
   const out = [table];
@@ -20,7 +24,9 @@ export function formatSummary(summary: RunSummary, where: { readonly bucketName?
   }
   for (const r of summary.invalidRecords) out.push(`Skipped item ${r.key}: ${r.reason}`);
   const { totals } = summary;
-  out.push(`${totals.succeeded}/${totals.tenants} tenant(s) succeeded, ${totals.failed} failed, ${totals.accounts} account(s). Run ${summary.runId}.`);
+  out.push(
+    `${totals.succeeded}/${totals.tenants} tenant(s) succeeded, ${totals.failed} failed, ${totals.accounts} account(s). Run ${summary.runId}.`,
+  );
   if (where.manifest) out.push(`Manifest: ${where.manifest}`);
   return out.join('\n');
 }

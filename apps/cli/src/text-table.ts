@@ -3,5 +3,12 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const clean = (cell: string) => cell.replace(/[\r\n\t]+/g, ' ');
   const cells = [header, ...rows].map((row) => row.map(clean));
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
-  return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

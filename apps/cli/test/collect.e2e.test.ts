@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from '@orgmeta/core';
-import { createBucket, seedOrganization, seedTenantTable, startFaultProxy, tenantItem, type CreatedOrganization, type ProxiedCall } from '@orgmeta/test-support';
+import {
+  createBucket,
+  seedOrganization,
+  seedTenantTable,
+  startFaultProxy,
+  tenantItem,
+  type CreatedOrganization,
+  type ProxiedCall,
+} from '@orgmeta/test-support';
 import { parse } from 'csv-parse/sync';
 import { filesUnder, getText, head, listKeys, motoEndpoint, orgmeta, workDir } from './support/e2e';
 
@@ -16,7 +24,16 @@ const INACTIVE = '101000000005';
 const OTHER_SERVICE = '101000000006';
 
 // Customer-typed text: commas, quotes, newlines, unicode, formula starts.
-const HOSTILE_VALUES = ['Platform, Core', 'say "hi"', 'line one\nline two', 'Zürich – 東京 ✓', '=HYPERLINK("http://x")', '+1-555', '@risk', '-negative'];
+const HOSTILE_VALUES = [
+  'Platform, Core',
+  'say "hi"',
+  'line one\nline two',
+  'Zürich – 東京 ✓',
+  '=HYPERLINK("http://x")',
+  '+1-555',
+  '@risk',
+  '-negative',
+];
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
@@ -58,7 +75,10 @@ describe('orgmeta collect (end to end against moto)', () => {
       })),
     });
     single = await seedOrganization(endpoint, { managementAccountId: SINGLE, accounts: [] });
-    padded = await seedOrganization(endpoint, { managementAccountId: PADDED, accounts: [{ name: 'padded-member', email: 'm@padded.example' }] });
+    padded = await seedOrganization(endpoint, {
+      managementAccountId: PADDED,
+      accounts: [{ name: 'padded-member', email: 'm@padded.example' }],
+    });
     await seedOrganization(endpoint, { managementAccountId: INACTIVE, accounts: [] });
     await seedTenantTable(endpoint, TABLE, [
       tenantItem(BIG, { name: 'Big, "Co"' }),
@@ -77,7 +97,23 @@ describe('orgmeta collect (end to end against moto)', () => {
     await createBucket(endpoint, BUCKET);
 
     cwd = workDir();
-    result = await orgmeta(['collect', '--table', TABLE, '--role-name', 'OrgMetaReader', '--bucket', BUCKET, '--save-local', '--out-dir', 'out', '--ou-path', '--json'], { cwd });
+    result = await orgmeta(
+      [
+        'collect',
+        '--table',
+        TABLE,
+        '--role-name',
+        'OrgMetaReader',
+        '--bucket',
+        BUCKET,
+        '--save-local',
+        '--out-dir',
+        'out',
+        '--ou-path',
+        '--json',
+      ],
+      { cwd },
+    );
     summary = JSON.parse(result.stdout);
   });
 
@@ -118,9 +154,23 @@ describe('orgmeta collect (end to end against moto)', () => {
       expect(row?.collected_at).toBe(summary.startedAt);
     }
     expect(Object.keys(rows[0])).toEqual([
-      'tenant_id', 'tenant_name', 'organization_id', 'organization_arn', 'management_account_id', 'management_account_email',
-      'account_id', 'account_arn', 'account_name', 'account_email', 'account_state', 'joined_method', 'joined_timestamp',
-      'ou_path', 'collected_at', 'tag:CostCenter', 'tag:Note',
+      'tenant_id',
+      'tenant_name',
+      'organization_id',
+      'organization_arn',
+      'management_account_id',
+      'management_account_email',
+      'account_id',
+      'account_arn',
+      'account_name',
+      'account_email',
+      'account_state',
+      'joined_method',
+      'joined_timestamp',
+      'ou_path',
+      'collected_at',
+      'tag:CostCenter',
+      'tag:Note',
     ]);
   });
 
@@ -164,7 +214,11 @@ describe('orgmeta collect (end to end against moto)', () => {
     expect(failed?.error?.code).toBe('AWSOrganizationsNotInUseException');
     expect(failed?.error?.hint).toContain('is not in an AWS Organization');
     expect(failed).not.toHaveProperty('s3Key');
-    expect(summary.tenants.find((t) => t.tenantId === BIG)).toMatchObject({ accounts: 46, s3Key: reportKey(BIG), localPath: join(cwd, 'out', reportKey(BIG)) });
+    expect(summary.tenants.find((t) => t.tenantId === BIG)).toMatchObject({
+      accounts: 46,
+      s3Key: reportKey(BIG),
+      localPath: join(cwd, 'out', reportKey(BIG)),
+    });
   });
 
   it('lists the invalid rows with why, and skips inactive and other-service tenants', () => {
@@ -173,7 +227,10 @@ describe('orgmeta collect (end to end against moto)', () => {
         { key: 'tenant_id=not-a-number', reason: 'tenant_id "not-a-number" is not a 12-digit account ID' },
         { key: expect.stringContaining('no usable tenant_id'), reason: 'missing tenant_id attribute' },
         { key: 'tenant_id=101000000007', reason: 'attribute status must be a string (S), found N' },
-        { key: expect.stringContaining('no usable tenant_id'), reason: 'attribute tenant_id must be a string (S) or number (N), found BOOL' },
+        {
+          key: expect.stringContaining('no usable tenant_id'),
+          reason: 'attribute tenant_id must be a string (S) or number (N), found BOOL',
+        },
         { key: 'tenant_id=101000000008', reason: 'attribute tenant_name must be a string (S), found L' },
       ]),
     );
@@ -183,7 +240,22 @@ describe('orgmeta collect (end to end against moto)', () => {
   });
 
   it('exits 0 when every selected tenant succeeds, and --tag-keys fixes the tag columns', async () => {
-    const run = await orgmeta(['collect', '--table', TABLE, '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'fixed-tags', '--tenant', BIG, '--tag-keys', 'Owner,CostCenter', '--json']);
+    const run = await orgmeta([
+      'collect',
+      '--table',
+      TABLE,
+      '--role-name',
+      'R',
+      '--bucket',
+      BUCKET,
+      '--prefix',
+      'fixed-tags',
+      '--tenant',
+      BIG,
+      '--tag-keys',
+      'Owner,CostCenter',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const csv = await getText(BUCKET, `fixed-tags/dt=${today()}/tenant_id=${BIG}/accounts.csv`);
     expect(csv.split('\n')[0].endsWith(',collected_at,tag:Owner,tag:CostCenter')).toBe(true);
@@ -192,14 +264,34 @@ describe('orgmeta collect (end to end against moto)', () => {
 
   it('with --no-upload writes only local copies', async () => {
     const dir = workDir();
-    const run = await orgmeta(['collect', '--table', TABLE, '--role-name', 'R', '--no-upload', '--prefix', 'local-only', '--tenant', SINGLE], { cwd: dir });
+    const run = await orgmeta(
+      ['collect', '--table', TABLE, '--role-name', 'R', '--no-upload', '--prefix', 'local-only', '--tenant', SINGLE],
+      { cwd: dir },
+    );
     expect(run.code).toBe(0);
-    expect(filesUnder(join(dir, 'reports')).filter((f) => f.endsWith('accounts.csv'))).toEqual([`local-only/dt=${today()}/tenant_id=${SINGLE}/accounts.csv`]);
+    expect(filesUnder(join(dir, 'reports')).filter((f) => f.endsWith('accounts.csv'))).toEqual([
+      `local-only/dt=${today()}/tenant_id=${SINGLE}/accounts.csv`,
+    ]);
     expect((await listKeys(BUCKET)).filter((k) => k.startsWith('local-only/'))).toEqual([]);
   });
 
   it('fails a --tenant that is not an active tenant with a clear reason', async () => {
-    const run = await orgmeta(['collect', '--table', TABLE, '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'narrowed', '--tenant', SINGLE, '--tenant', INACTIVE, '--json']);
+    const run = await orgmeta([
+      'collect',
+      '--table',
+      TABLE,
+      '--role-name',
+      'R',
+      '--bucket',
+      BUCKET,
+      '--prefix',
+      'narrowed',
+      '--tenant',
+      SINGLE,
+      '--tenant',
+      INACTIVE,
+      '--json',
+    ]);
     expect(run.code).toBe(2);
     const narrowed: RunSummary = JSON.parse(run.stdout);
     expect(narrowed.tenants.map((t) => [t.tenantId, t.status, t.error?.code])).toEqual([
@@ -209,7 +301,20 @@ describe('orgmeta collect (end to end against moto)', () => {
   });
 
   it('with --no-escape-formulas keeps formula-like cells as they are', async () => {
-    const run = await orgmeta(['collect', '--table', TABLE, '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'raw', '--tenant', BIG, '--no-escape-formulas']);
+    const run = await orgmeta([
+      'collect',
+      '--table',
+      TABLE,
+      '--role-name',
+      'R',
+      '--bucket',
+      BUCKET,
+      '--prefix',
+      'raw',
+      '--tenant',
+      BIG,
+      '--no-escape-formulas',
+    ]);
     expect(run.code).toBe(0);
     const rows = readCsv(await getText(BUCKET, `raw/dt=${today()}/tenant_id=${BIG}/accounts.csv`));
     expect(rows.map((r) => r.account_name)).toContain('=cmd|calc');
@@ -218,7 +323,17 @@ describe('orgmeta collect (end to end against moto)', () => {
   it('warns when the tenant ID is a member account, not the management account', async () => {
     const member = padded.accounts[0].id;
     await seedTenantTable(motoEndpoint(), 'collect-e2e-member-tenant', [tenantItem(member)]);
-    const run = await orgmeta(['collect', '--table', 'collect-e2e-member-tenant', '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'member']);
+    const run = await orgmeta([
+      'collect',
+      '--table',
+      'collect-e2e-member-tenant',
+      '--role-name',
+      'R',
+      '--bucket',
+      BUCKET,
+      '--prefix',
+      'member',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`WARN  Tenant ${member}: the organization's management account is ${PADDED}, not the tenant ID`);
   });
@@ -226,11 +341,33 @@ describe('orgmeta collect (end to end against moto)', () => {
   it('sends the session name, ExternalId, ExpectedBucketOwner and SSE-KMS settings AWS needs', async () => {
     // moto ignores these, so the fault proxy records what the SDK actually sent.
     const calls: ProxiedCall[] = [];
-    const proxy = await startFaultProxy({ target: motoEndpoint(), rules: [{ when: (call) => (calls.push(call), false), respond: { kind: 'drop' } }] });
+    const proxy = await startFaultProxy({
+      target: motoEndpoint(),
+      rules: [{ when: (call) => (calls.push(call), false), respond: { kind: 'drop' } }],
+    });
     try {
       const kmsKey = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
       const run = await orgmeta(
-        ['collect', '--table', TABLE, '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'owned', '--tenant', SINGLE, '--external-id', 'ext-123', '--expected-bucket-owner', '123456789012', '--kms-key-id', kmsKey, '--json'],
+        [
+          'collect',
+          '--table',
+          TABLE,
+          '--role-name',
+          'R',
+          '--bucket',
+          BUCKET,
+          '--prefix',
+          'owned',
+          '--tenant',
+          SINGLE,
+          '--external-id',
+          'ext-123',
+          '--expected-bucket-owner',
+          '123456789012',
+          '--kms-key-id',
+          kmsKey,
+          '--json',
+        ],
         { endpoint: proxy.endpoint },
       );
       expect(run.code).toBe(0);
@@ -257,11 +394,17 @@ describe('orgmeta collect (end to end against moto)', () => {
     ['us-gov-west-1', 'aws-us-gov'],
   ])('assumes roles in the partition of the region (%s -> %s)', async (region, partition) => {
     const calls: ProxiedCall[] = [];
-    const proxy = await startFaultProxy({ target: motoEndpoint(), rules: [{ when: (call) => (calls.push(call), false), respond: { kind: 'drop' } }] });
+    const proxy = await startFaultProxy({
+      target: motoEndpoint(),
+      rules: [{ when: (call) => (calls.push(call), false), respond: { kind: 'drop' } }],
+    });
     try {
       const table = `partition-${partition}`;
       await seedTenantTable(motoEndpoint(), table, [tenantItem(SINGLE)], region);
-      await orgmeta(['collect', '--table', table, '--role-name', 'R', '--no-upload'], { endpoint: proxy.endpoint, env: { AWS_REGION: region } });
+      await orgmeta(['collect', '--table', table, '--role-name', 'R', '--no-upload'], {
+        endpoint: proxy.endpoint,
+        env: { AWS_REGION: region },
+      });
       const assumeRole = new URLSearchParams(calls.find((c) => c.operation === 'AssumeRole')?.body);
       expect(assumeRole.get('RoleArn')).toBe(`arn:${partition}:iam::${SINGLE}:role/R`);
     } finally {

@@ -25,7 +25,10 @@ describe('orgmeta configuration (end to end)', () => {
   const callsMade = () => Object.values(proxy.stats().calls).reduce((a, b) => a + b, 0);
 
   it.each([
-    [['collect'], ['--table or TENANTS_TABLE_NAME', '--role-name or CROSS_ACCOUNT_ROLE_NAME', '--bucket or REPORT_BUCKET_NAME, or pass --no-upload']],
+    [
+      ['collect'],
+      ['--table or TENANTS_TABLE_NAME', '--role-name or CROSS_ACCOUNT_ROLE_NAME', '--bucket or REPORT_BUCKET_NAME, or pass --no-upload'],
+    ],
     [['collect', ...REQUIRED, '--bucket', 'Bad_Bucket'], ['Invalid --bucket: "Bad_Bucket" is not a valid S3 bucket name']],
     [['collect', ...REQUIRED, '--tenant-concurrency', 'many'], ['Invalid --tenant-concurrency: "many" is not a whole number']],
     [['collect', ...REQUIRED, '--bogus-flag'], ['Unknown argument: bogus-flag']],
@@ -47,7 +50,10 @@ describe('orgmeta configuration (end to end)', () => {
 
   it('exits 1 and writes nothing when the tenant table cannot be read', async () => {
     const dir = workDir();
-    const run = await orgmeta(['collect', '--table', 'no-such-table', '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'no-table', '--save-local'], { cwd: dir });
+    const run = await orgmeta(
+      ['collect', '--table', 'no-such-table', '--role-name', 'R', '--bucket', BUCKET, '--prefix', 'no-table', '--save-local'],
+      { cwd: dir },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Could not read tenant table no-such-table: ResourceNotFoundException');
     expect(run.stderr).toContain('check --table / TENANTS_TABLE_NAME and AWS_REGION');
@@ -59,7 +65,13 @@ describe('orgmeta configuration (end to end)', () => {
     const dir = workDir();
     writeFileSync(
       join(dir, '.env'),
-      [`TENANTS_TABLE_NAME=${TABLE}`, 'CROSS_ACCOUNT_ROLE_NAME=OrgMetaReader', `REPORT_BUCKET_NAME=${BUCKET}`, 'REPORT_PREFIX=from-dotenv/', ''].join('\n'),
+      [
+        `TENANTS_TABLE_NAME=${TABLE}`,
+        'CROSS_ACCOUNT_ROLE_NAME=OrgMetaReader',
+        `REPORT_BUCKET_NAME=${BUCKET}`,
+        'REPORT_PREFIX=from-dotenv/',
+        '',
+      ].join('\n'),
     );
     // Act
     const fromDotenv = await orgmeta(['collect'], { cwd: dir });

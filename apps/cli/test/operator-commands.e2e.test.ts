@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { CLI_MAIN, createBucket, emulatorEnvironment, seedOrganization, seedTenantTable, startFaultProxy, tenantItem, type FaultProxy } from '@orgmeta/test-support';
+import {
+  CLI_MAIN,
+  createBucket,
+  emulatorEnvironment,
+  seedOrganization,
+  seedTenantTable,
+  startFaultProxy,
+  tenantItem,
+  type FaultProxy,
+} from '@orgmeta/test-support';
 import { motoEndpoint, orgmeta, workDir } from './support/e2e';
 
 const TABLE = 'operator-e2e-tenants';
@@ -18,7 +27,10 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
 
   beforeAll(async () => {
     const endpoint = motoEndpoint();
-    await seedOrganization(endpoint, { managementAccountId: HEALTHY, accounts: [{ name: 'member', email: 'member@example.com', tags: [{ key: 'Owner', value: 'ops' }] }] });
+    await seedOrganization(endpoint, {
+      managementAccountId: HEALTHY,
+      accounts: [{ name: 'member', email: 'member@example.com', tags: [{ key: 'Owner', value: 'ops' }] }],
+    });
     await seedOrganization(endpoint, { managementAccountId: DENIED, accounts: [] });
     await seedTenantTable(endpoint, TABLE, [
       tenantItem(HEALTHY, { name: 'Healthy', externalId: EXTERNAL_ID }),
@@ -30,7 +42,17 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
     const deniedRole = `arn:aws:iam::${DENIED}:role/CustomReader`;
     proxy = await startFaultProxy({
       target: endpoint,
-      rules: [{ when: (c) => c.operation === 'AssumeRole' && c.roleArn === deniedRole, respond: { kind: 'error', status: 403, code: 'AccessDenied', message: `User is not authorized to perform: sts:AssumeRole on resource: ${deniedRole}` } }],
+      rules: [
+        {
+          when: (c) => c.operation === 'AssumeRole' && c.roleArn === deniedRole,
+          respond: {
+            kind: 'error',
+            status: 403,
+            code: 'AccessDenied',
+            message: `User is not authorized to perform: sts:AssumeRole on resource: ${deniedRole}`,
+          },
+        },
+      ],
     });
   });
   afterAll(() => proxy.stop());
@@ -65,9 +87,18 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
 
   describe('check', () => {
     it('passes every check of a healthy tenant and the bucket, and exits 0', async () => {
-      const run = await orgmeta(['check', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--tenant', HEALTHY], { endpoint: proxy.endpoint });
+      const run = await orgmeta(['check', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--tenant', HEALTHY], {
+        endpoint: proxy.endpoint,
+      });
       expect(run.code).toBe(0);
-      for (const check of ['tenant table readable', 'bucket writable', 'assume role', 'DescribeOrganization', 'ListAccounts', 'ListTagsForResource']) {
+      for (const check of [
+        'tenant table readable',
+        'bucket writable',
+        'assume role',
+        'DescribeOrganization',
+        'ListAccounts',
+        'ListTagsForResource',
+      ]) {
         expect(run.stdout).toMatch(new RegExp(`${check}\\s+PASS`));
       }
       expect(run.stdout).toContain('All checks passed.');
@@ -75,21 +106,36 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
     });
 
     it('fails a denied role, an account without an organization and a missing bucket, each with a fix', async () => {
-      const run = await orgmeta(['check', '--table', TABLE, '--role-name', ROLE, '--bucket', 'no-such-bucket-here', '--json'], { endpoint: proxy.endpoint });
+      const run = await orgmeta(['check', '--table', TABLE, '--role-name', ROLE, '--bucket', 'no-such-bucket-here', '--json'], {
+        endpoint: proxy.endpoint,
+      });
       expect(run.code).toBe(2);
       const report = JSON.parse(run.stdout);
-      const result = (scope: string, check: string) => report.results.find((r: { scope: string; check: string }) => r.scope === scope && r.check === check);
-      expect(result('run', 'bucket writable')).toMatchObject({ status: 'FAIL', code: 'NoSuchBucket', hint: expect.stringContaining('create it or fix --bucket') });
+      const result = (scope: string, check: string) =>
+        report.results.find((r: { scope: string; check: string }) => r.scope === scope && r.check === check);
+      expect(result('run', 'bucket writable')).toMatchObject({
+        status: 'FAIL',
+        code: 'NoSuchBucket',
+        hint: expect.stringContaining('create it or fix --bucket'),
+      });
       expect(result(DENIED, 'assume role')).toMatchObject({ status: 'FAIL', code: 'AccessDenied' });
-      expect(result(DENIED, 'assume role').hint).toContain(`Trust policy statement for arn:aws:iam::${DENIED}:role/CustomReader: {"Effect":"Allow","Principal":{"AWS":"arn:aws:`);
+      expect(result(DENIED, 'assume role').hint).toContain(
+        `Trust policy statement for arn:aws:iam::${DENIED}:role/CustomReader: {"Effect":"Allow","Principal":{"AWS":"arn:aws:`,
+      );
       expect(result(DENIED, 'DescribeOrganization')).toMatchObject({ status: 'SKIP' });
-      expect(result(NO_ORG, 'DescribeOrganization')).toMatchObject({ status: 'FAIL', code: 'AWSOrganizationsNotInUseException', hint: expect.stringContaining('not in an AWS Organization') });
+      expect(result(NO_ORG, 'DescribeOrganization')).toMatchObject({
+        status: 'FAIL',
+        code: 'AWSOrganizationsNotInUseException',
+        hint: expect.stringContaining('not in an AWS Organization'),
+      });
       expect(result(HEALTHY, 'ListTagsForResource')).toMatchObject({ status: 'PASS' });
       expect(report.passed).toBe(false);
     });
 
     it('prints the PASS/FAIL table with a fix per failure', async () => {
-      const run = await orgmeta(['check', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--tenant', DENIED], { endpoint: proxy.endpoint });
+      const run = await orgmeta(['check', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--tenant', DENIED], {
+        endpoint: proxy.endpoint,
+      });
       expect(run.code).toBe(2);
       expect(run.stdout).toMatch(new RegExp(`${DENIED}\\s+assume role\\s+FAIL\\s+AccessDenied`));
       expect(run.stdout).toContain('How to fix:');
@@ -101,7 +147,22 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
   describe('progress', () => {
     it('shows a live progress display under a pseudo-terminal and ends with the summary', () => {
       // `script` gives the CLI a real TTY on stdout and stderr.
-      const command = [CLI_MAIN, 'collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', 'pty', '--tenant', HEALTHY, '--tenant', NO_ORG]
+      const command = [
+        CLI_MAIN,
+        'collect',
+        '--table',
+        TABLE,
+        '--role-name',
+        ROLE,
+        '--bucket',
+        BUCKET,
+        '--prefix',
+        'pty',
+        '--tenant',
+        HEALTHY,
+        '--tenant',
+        NO_ORG,
+      ]
         .map((part) => `'${part}'`)
         .join(' ');
       const run = spawnSync('script', ['-qefc', command, '/dev/null'], {
@@ -122,7 +183,21 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
     });
 
     it('keeps off-TTY output free of control characters', async () => {
-      const run = await orgmeta(['collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', 'plain', '--tenant', HEALTHY, '--tenant', NO_ORG]);
+      const run = await orgmeta([
+        'collect',
+        '--table',
+        TABLE,
+        '--role-name',
+        ROLE,
+        '--bucket',
+        BUCKET,
+        '--prefix',
+        'plain',
+        '--tenant',
+        HEALTHY,
+        '--tenant',
+        NO_ORG,
+      ]);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('INFO  Collecting 2 tenant(s)');
       expect(run.stdout + run.stderr).not.toMatch(CONTROL_CHARACTERS);

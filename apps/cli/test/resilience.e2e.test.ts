@@ -41,18 +41,28 @@ async function withProxy<T>(options: Omit<FaultProxyOptions, 'target'>, run: (pr
 }
 
 function collect(proxy: FaultProxy, prefix: string, extra: string[], cwd?: string) {
-  return orgmeta(['collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', prefix, '--json', ...extra], { endpoint: proxy.endpoint, cwd });
+  return orgmeta(['collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', prefix, '--json', ...extra], {
+    endpoint: proxy.endpoint,
+    cwd,
+  });
 }
 
 describe('orgmeta under throttling, faults and interruptions (end to end, moto + fault proxy)', () => {
   beforeAll(async () => {
     const endpoint = motoEndpoint();
-    await seedOrganization(endpoint, { managementAccountId: WIDE, accounts: Array.from({ length: 49 }, (_, i) => ({ name: `wide-${i}`, email: `wide${i}@example.com` })) });
+    await seedOrganization(endpoint, {
+      managementAccountId: WIDE,
+      accounts: Array.from({ length: 49 }, (_, i) => ({ name: `wide-${i}`, email: `wide${i}@example.com` })),
+    });
     await seedOrganization(endpoint, { managementAccountId: SMALL, accounts: [{ name: 'small-1', email: 'small1@example.com' }] });
     await seedOrganization(endpoint, { managementAccountId: DENIED, accounts: [] });
     await seedOrganization(endpoint, {
       managementAccountId: TAGGED,
-      accounts: Array.from({ length: 24 }, (_, i) => ({ name: `tagged-${i}`, email: `t${i}@example.com`, tags: [{ key: 'Index', value: String(i) }] })),
+      accounts: Array.from({ length: 24 }, (_, i) => ({
+        name: `tagged-${i}`,
+        email: `t${i}@example.com`,
+        tags: [{ key: 'Index', value: String(i) }],
+      })),
     });
     await seedTenantTable(endpoint, TABLE, [tenantItem(WIDE), tenantItem(SMALL), tenantItem(DENIED), tenantItem(TAGGED)]);
     await createBucket(endpoint, BUCKET);
@@ -65,7 +75,12 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
       expect(proxy.stats().throttled.ListTagsForResource).toBeGreaterThan(0);
       const rows: Record<string, string>[] = parse(await getText(BUCKET, key('storm', TAGGED)), { columns: true });
       expect(rows).toHaveLength(25);
-      expect(rows.filter((r) => r['tag:Index'] !== '').map((r) => Number(r['tag:Index'])).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+      expect(
+        rows
+          .filter((r) => r['tag:Index'] !== '')
+          .map((r) => Number(r['tag:Index']))
+          .sort((a, b) => a - b),
+      ).toEqual(Array.from({ length: 24 }, (_, i) => i));
     });
   });
 
@@ -82,7 +97,12 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
 
   it('fails a revoked role at once and collects the other tenants', async () => {
     const deniedRole = `arn:aws:iam::${DENIED}:role/${ROLE}`;
-    const rules = [{ when: (c: { operation: string; roleArn?: string }) => c.operation === 'AssumeRole' && c.roleArn === deniedRole, respond: { kind: 'error' as const, status: 403, code: 'AccessDenied' } }];
+    const rules = [
+      {
+        when: (c: { operation: string; roleArn?: string }) => c.operation === 'AssumeRole' && c.roleArn === deniedRole,
+        respond: { kind: 'error' as const, status: 403, code: 'AccessDenied' },
+      },
+    ];
     await withProxy({ rules }, async (proxy) => {
       const run = await collect(proxy, 'denied', ['--tenant', DENIED, '--tenant', SMALL]);
       expect(run.code).toBe(2);
@@ -98,13 +118,23 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
   });
 
   it('leaves no report anywhere when a tenant fails on page 3 of ListAccounts', async () => {
-    const rules = [{ when: (c: { operation: string; account?: string; nth: number }) => c.operation === 'ListAccounts' && c.account === WIDE && c.nth === 3, respond: { kind: 'error' as const, status: 400, code: 'AccessDeniedException' } }];
+    const rules = [
+      {
+        when: (c: { operation: string; account?: string; nth: number }) =>
+          c.operation === 'ListAccounts' && c.account === WIDE && c.nth === 3,
+        respond: { kind: 'error' as const, status: 400, code: 'AccessDeniedException' },
+      },
+    ];
     await withProxy({ rules }, async (proxy) => {
       const dir = workDir();
       const run = await collect(proxy, 'page3', ['--tenant', WIDE, '--tenant', SMALL, '--save-local', '--out-dir', 'out'], dir);
       expect(run.code).toBe(2);
       const summary: RunSummary = JSON.parse(run.stdout);
-      expect(summary.tenants.find((t) => t.tenantId === WIDE)).toMatchObject({ status: 'failed', accounts: 0, error: { code: 'AccessDeniedException' } });
+      expect(summary.tenants.find((t) => t.tenantId === WIDE)).toMatchObject({
+        status: 'failed',
+        accounts: 0,
+        error: { code: 'AccessDeniedException' },
+      });
       const s3Keys = await listKeys(BUCKET);
       expect(s3Keys.filter((k) => k.startsWith('page3/') && k.includes('tenant_id='))).toEqual([key('page3', SMALL)]);
       expect(filesUnder(join(dir, 'out')).filter((f) => f.includes('tenant_id='))).toEqual([key('page3', SMALL)]);
@@ -115,8 +145,16 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
 
   it('retries S3 5xx answers and a dropped connection, then succeeds', async () => {
     const rules = [
-      { when: (c: { operation: string }) => c.operation === 'PutObject', respond: { kind: 'error' as const, status: 503, code: 'SlowDown' }, times: 2 },
-      { when: (c: { operation: string }) => c.operation === 'PutObject', respond: { kind: 'error' as const, status: 500, code: 'InternalError' }, times: 1 },
+      {
+        when: (c: { operation: string }) => c.operation === 'PutObject',
+        respond: { kind: 'error' as const, status: 503, code: 'SlowDown' },
+        times: 2,
+      },
+      {
+        when: (c: { operation: string }) => c.operation === 'PutObject',
+        respond: { kind: 'error' as const, status: 500, code: 'InternalError' },
+        times: 1,
+      },
       { when: (c: { operation: string }) => c.operation === 'ListAccounts', respond: { kind: 'drop' as const }, times: 1 },
     ];
     await withProxy({ rules }, async (proxy) => {
@@ -128,7 +166,12 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
   });
 
   it('keeps the local copy and fails the tenant with the S3 error when the upload keeps failing', async () => {
-    const rules = [{ when: (c: { operation: string }) => c.operation === 'PutObject', respond: { kind: 'error' as const, status: 500, code: 'InternalError' } }];
+    const rules = [
+      {
+        when: (c: { operation: string }) => c.operation === 'PutObject',
+        respond: { kind: 'error' as const, status: 500, code: 'InternalError' },
+      },
+    ];
     await withProxy({ rules }, async (proxy) => {
       const dir = workDir();
       const run = await collect(proxy, 's3down', ['--tenant', SMALL, '--save-local', '--out-dir', 'out', '--max-attempts', '2'], dir);
@@ -159,7 +202,29 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
       const dir = workDir();
       const child = spawn(
         CLI_MAIN,
-        ['collect', '--table', TABLE, '--role-name', ROLE, '--bucket', BUCKET, '--prefix', signal, '--save-local', '--out-dir', 'out', '--tenant-concurrency', '1', '--json', '--tenant', SMALL, '--tenant', WIDE, '--tenant', TAGGED],
+        [
+          'collect',
+          '--table',
+          TABLE,
+          '--role-name',
+          ROLE,
+          '--bucket',
+          BUCKET,
+          '--prefix',
+          signal,
+          '--save-local',
+          '--out-dir',
+          'out',
+          '--tenant-concurrency',
+          '1',
+          '--json',
+          '--tenant',
+          SMALL,
+          '--tenant',
+          WIDE,
+          '--tenant',
+          TAGGED,
+        ],
         { cwd: dir, env: { PATH: process.env.PATH ?? '', ...emulatorEnvironment(proxy.endpoint) } },
       );
       let stdout = '';

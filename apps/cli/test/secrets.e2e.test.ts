@@ -26,25 +26,45 @@ describe('secrets never appear in any output (end to end)', () => {
   it.each([
     ['text', 'secrets-text'],
     ['json', 'secrets-json'],
-  ])('keeps ExternalIds and keys out of stdout, stderr, the manifest and the reports (--log-format %s --verbose)', async (format, prefix) => {
-    // Prepare
-    const dir = workDir();
-    // Act: one tenant succeeds, one fails, so error paths are logged too.
-    const run = await orgmeta(
-      ['collect', '--table', TABLE, '--role-name', 'R', '--bucket', BUCKET, '--prefix', prefix, '--save-local', '--out-dir', 'out', '--log-format', format, '--verbose', '--json'],
-      { cwd: dir, env: SECRETS },
-    );
-    // Assess
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(TENANT);
-    const written = await Promise.all((await listKeys(BUCKET)).filter((k) => k.startsWith(`${prefix}/`)).map((k) => getText(BUCKET, k)));
-    const local = filesUnder(join(dir, 'out')).map((f) => readFileSync(join(dir, 'out', f), 'utf8'));
-    expect(written.length).toBe(2);
-    for (const output of [run.stdout, run.stderr, ...written, ...local]) {
-      for (const secret of ALL_SECRETS) expect(output).not.toContain(secret);
-    }
-    if (format === 'json') {
-      for (const line of run.stderr.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
-    }
-  });
+  ])(
+    'keeps ExternalIds and keys out of stdout, stderr, the manifest and the reports (--log-format %s --verbose)',
+    async (format, prefix) => {
+      // Prepare
+      const dir = workDir();
+      // Act: one tenant succeeds, one fails, so error paths are logged too.
+      const run = await orgmeta(
+        [
+          'collect',
+          '--table',
+          TABLE,
+          '--role-name',
+          'R',
+          '--bucket',
+          BUCKET,
+          '--prefix',
+          prefix,
+          '--save-local',
+          '--out-dir',
+          'out',
+          '--log-format',
+          format,
+          '--verbose',
+          '--json',
+        ],
+        { cwd: dir, env: SECRETS },
+      );
+      // Assess
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(TENANT);
+      const written = await Promise.all((await listKeys(BUCKET)).filter((k) => k.startsWith(`${prefix}/`)).map((k) => getText(BUCKET, k)));
+      const local = filesUnder(join(dir, 'out')).map((f) => readFileSync(join(dir, 'out', f), 'utf8'));
+      expect(written.length).toBe(2);
+      for (const output of [run.stdout, run.stderr, ...written, ...local]) {
+        for (const secret of ALL_SECRETS) expect(output).not.toContain(secret);
+      }
+      if (format === 'json') {
+        for (const line of run.stderr.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+      }
+    },
+  );
 });

@@ -1,16 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import { ConfigError, type CallerIdentity, type CollectConfig, type Logger, type OrganizationAccess, type PipelineDependencies, type ReportRenderer, type ReportSink, type TenantSource } from '@orgmeta/core';
+import {
+  ConfigError,
+  type CallerIdentity,
+  type CollectConfig,
+  type Logger,
+  type OrganizationConnector,
+  type PipelineDependencies,
+  type ReportRenderer,
+  type ReportSink,
+  type TenantSource,
+} from '@orgmeta/core';
 import { clientConfig } from './client-config';
 import { DynamoDbTenantSource } from './dynamodb-tenant-source';
 import { S3ReportSink } from './s3-report-sink';
 import { StsCallerIdentity } from './sts-caller-identity';
-import { StsOrganizationAccess } from './sts-organization-access';
+import { StsOrganizationConnector } from './sts-organization-connector';
 
 export interface AwsAdapters {
   readonly tenantSource: TenantSource;
-  readonly organizations: OrganizationAccess;
+  readonly organizations: OrganizationConnector;
   /** Present when the configuration uploads to S3; it can also probe write access. */
   readonly s3Sink?: S3ReportSink;
   readonly identity: CallerIdentity;
@@ -37,7 +47,7 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
   const settings = { region, maxAttempts: config.maxAttempts };
   return {
     tenantSource: new DynamoDbTenantSource(new DynamoDBClient(clientConfig(settings)), config.tableName),
-    organizations: new StsOrganizationAccess({
+    organizations: new StsOrganizationConnector({
       ...settings,
       sessionDurationSeconds: config.sessionDurationSeconds,
       orgRps: config.orgRps,

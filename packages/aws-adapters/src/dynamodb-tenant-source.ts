@@ -38,7 +38,10 @@ export class DynamoDbTenantSource implements TenantSource {
       const code = errorCode(error);
       const region = await this.client.config.region();
       const detail = error instanceof Error ? error.message : String(error);
-      throw new TenantSourceError(`Could not read tenant table ${this.tableName}: ${code}: ${detail}\n  Fix: ${tableHint(code, this.tableName, region)}`, { cause: error });
+      throw new TenantSourceError(
+        `Could not read tenant table ${this.tableName}: ${code}: ${detail}\n  Fix: ${tableHint(code, this.tableName, region)}`,
+        { cause: error },
+      );
     }
     return records;
   }

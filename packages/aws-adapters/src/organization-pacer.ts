@@ -56,10 +56,13 @@ class TokenBucket {
     }
     if (this.waiting.length > 0 && !this.timer) {
       const dueMs = ((1 - this.tokens) / this.rate) * 1000;
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.pump();
-      }, Math.max(1, Math.ceil(dueMs)));
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          this.pump();
+        },
+        Math.max(1, Math.ceil(dueMs)),
+      );
     }
   }
 }

@@ -33,7 +33,9 @@ export class S3ReportSink implements ReportSink, WriteProbe {
   async probeWrite(key: string): Promise<{ removed: boolean; removeError?: string }> {
     await this.put(key, 'orgmeta check: write access probe\n', 'text/plain');
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucketName, Key: key, ExpectedBucketOwner: this.settings.expectedBucketOwner }));
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.settings.bucketName, Key: key, ExpectedBucketOwner: this.settings.expectedBucketOwner }),
+      );
       return { removed: true };
     } catch (error) {
       return { removed: false, removeError: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
@@ -41,7 +43,13 @@ export class S3ReportSink implements ReportSink, WriteProbe {
   }
 
   /** Every PUT carries the bucket owner check and the encryption settings. */
-  private async put(key: string, body: string, contentType: string, extra: Partial<PutObjectCommandInput> = {}, signal?: AbortSignal): Promise<void> {
+  private async put(
+    key: string,
+    body: string,
+    contentType: string,
+    extra: Partial<PutObjectCommandInput> = {},
+    signal?: AbortSignal,
+  ): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
         ...extra,

@@ -118,27 +118,189 @@ function parseTagKeys(raw: RawValue): string[] | { error: string } {
  * environment variables, defaults and validation. Help text is generated from it.
  */
 export const COLLECT_SETTINGS: readonly AnySetting[] = [
-  { key: 'tableName', flag: 'table', envVar: 'TENANTS_TABLE_NAME', kind: 'string', description: 'DynamoDB table of tenants (required)', parse: matching(TABLE_NAME, 'a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -) or table ARN') },
-  { key: 'roleName', flag: 'role-name', envVar: 'CROSS_ACCOUNT_ROLE_NAME', kind: 'string', description: "Role assumed in each tenant's management account (required)", parse: matching(ROLE_NAME, 'an IAM role name (1-64 of letters, digits and +=,.@_-)') },
-  { key: 'externalId', flag: 'external-id', envVar: 'CROSS_ACCOUNT_EXTERNAL_ID', kind: 'string', description: 'STS ExternalId (a per-tenant external_id attribute wins)', parse: (raw) => (EXTERNAL_ID.test(String(raw)) ? String(raw) : { error: 'the value is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-)' }) },
-  { key: 'upload', flag: 'upload', kind: 'boolean', defaultValue: 'true', description: 'Upload reports to S3 (--no-upload writes only local copies)', parse: parseBoolean },
-  { key: 'bucketName', flag: 'bucket', envVar: 'REPORT_BUCKET_NAME', kind: 'string', description: 'S3 bucket for reports (required unless --no-upload)', parse: matching(BUCKET_NAME, 'a valid S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a letter or digit)') },
-  { key: 'prefix', flag: 'prefix', envVar: 'REPORT_PREFIX', kind: 'string', defaultValue: 'org-accounts/', description: 'Key prefix for reports and manifests', parse: normalisePrefix },
-  { key: 'expectedBucketOwner', flag: 'expected-bucket-owner', envVar: 'REPORT_BUCKET_OWNER', kind: 'string', description: 'Account ID sent as ExpectedBucketOwner on every S3 call', parse: matching(TWELVE_DIGITS, 'a 12-digit AWS account ID') },
-  { key: 'kmsKeyId', flag: 'kms-key-id', envVar: 'REPORT_KMS_KEY_ID', kind: 'string', description: "KMS key for SSE-KMS uploads (else the bucket's default encryption)", parse: nonEmpty('the KMS key ID') },
-  { key: 'saveLocal', flag: 'save-local', envVar: 'SAVE_LOCAL', kind: 'boolean', defaultValue: 'false', description: 'Also write reports to disk', parse: parseBoolean },
-  { key: 'localOutputDir', flag: 'out-dir', envVar: 'LOCAL_OUTPUT_DIR', kind: 'string', defaultValue: './reports', description: 'Where local reports go', parse: nonEmpty('the output directory') },
-  { key: 'tenantStatus', flag: 'tenant-status', envVar: 'TENANT_STATUS', kind: 'string', defaultValue: 'active', description: 'Status value that selects a tenant', parse: nonEmpty('the tenant status') },
-  { key: 'tenantService', flag: 'tenant-service', envVar: 'TENANT_SERVICE', kind: 'string', defaultValue: 'AWS Cloud Usage', description: 'Service value that selects a tenant', parse: nonEmpty('the tenant service') },
-  { key: 'tenantIds', flag: 'tenant', kind: 'array', defaultValue: '', description: 'Only these tenant IDs (repeatable)', parse: parseTenantIds },
-  { key: 'includeOuPath', flag: 'ou-path', envVar: 'INCLUDE_OU_PATH', kind: 'boolean', defaultValue: 'false', description: 'Fill the ou_path column (walks the OU tree)', parse: parseBoolean },
-  { key: 'tagKeys', flag: 'tag-keys', envVar: 'TAG_KEYS', kind: 'string', description: 'Fixed tag columns, e.g. CostCenter,Owner (default: every key found)', parse: parseTagKeys },
-  { key: 'escapeFormulas', flag: 'escape-formulas', envVar: 'ESCAPE_FORMULAS', kind: 'boolean', defaultValue: 'true', description: "Prefix cells starting with = + - @ tab CR LF with ' (--no-escape-formulas turns it off)", parse: parseBoolean },
-  { key: 'tenantConcurrency', flag: 'tenant-concurrency', envVar: 'TENANT_CONCURRENCY', kind: 'number', defaultValue: '8', description: 'Tenants collected in parallel', parse: parseInteger(1, 256) },
-  { key: 'accountConcurrency', flag: 'account-concurrency', envVar: 'ACCOUNT_CONCURRENCY', kind: 'number', defaultValue: '4', description: 'Tag calls in flight per tenant', parse: parseInteger(1, 64) },
-  { key: 'orgRps', flag: 'org-rps', envVar: 'ORG_RPS', kind: 'number', defaultValue: '20', description: 'Organizations calls per second per tenant organization; slows down when throttled, then recovers', parse: parseInteger(1, 1000) },
-  { key: 'maxAttempts', flag: 'max-attempts', envVar: 'AWS_MAX_ATTEMPTS', kind: 'number', defaultValue: '8', description: 'Attempts per AWS call (throttling and transient errors are retried with backoff)', parse: parseInteger(1, 30) },
-  { key: 'sessionDurationSeconds', flag: 'session-duration', envVar: 'ROLE_SESSION_DURATION', kind: 'number', defaultValue: '3600', description: 'Assumed-role session length in seconds (900-3600; role chaining caps it at 1 hour)', parse: parseInteger(900, 3600) },
+  {
+    key: 'tableName',
+    flag: 'table',
+    envVar: 'TENANTS_TABLE_NAME',
+    kind: 'string',
+    description: 'DynamoDB table of tenants (required)',
+    parse: matching(TABLE_NAME, 'a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -) or table ARN'),
+  },
+  {
+    key: 'roleName',
+    flag: 'role-name',
+    envVar: 'CROSS_ACCOUNT_ROLE_NAME',
+    kind: 'string',
+    description: "Role assumed in each tenant's management account (required)",
+    parse: matching(ROLE_NAME, 'an IAM role name (1-64 of letters, digits and +=,.@_-)'),
+  },
+  {
+    key: 'externalId',
+    flag: 'external-id',
+    envVar: 'CROSS_ACCOUNT_EXTERNAL_ID',
+    kind: 'string',
+    description: 'STS ExternalId (a per-tenant external_id attribute wins)',
+    parse: (raw) =>
+      EXTERNAL_ID.test(String(raw))
+        ? String(raw)
+        : { error: 'the value is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-)' },
+  },
+  {
+    key: 'upload',
+    flag: 'upload',
+    kind: 'boolean',
+    defaultValue: 'true',
+    description: 'Upload reports to S3 (--no-upload writes only local copies)',
+    parse: parseBoolean,
+  },
+  {
+    key: 'bucketName',
+    flag: 'bucket',
+    envVar: 'REPORT_BUCKET_NAME',
+    kind: 'string',
+    description: 'S3 bucket for reports (required unless --no-upload)',
+    parse: matching(BUCKET_NAME, 'a valid S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a letter or digit)'),
+  },
+  {
+    key: 'prefix',
+    flag: 'prefix',
+    envVar: 'REPORT_PREFIX',
+    kind: 'string',
+    defaultValue: 'org-accounts/',
+    description: 'Key prefix for reports and manifests',
+    parse: normalisePrefix,
+  },
+  {
+    key: 'expectedBucketOwner',
+    flag: 'expected-bucket-owner',
+    envVar: 'REPORT_BUCKET_OWNER',
+    kind: 'string',
+    description: 'Account ID sent as ExpectedBucketOwner on every S3 call',
+    parse: matching(TWELVE_DIGITS, 'a 12-digit AWS account ID'),
+  },
+  {
+    key: 'kmsKeyId',
+    flag: 'kms-key-id',
+    envVar: 'REPORT_KMS_KEY_ID',
+    kind: 'string',
+    description: "KMS key for SSE-KMS uploads (else the bucket's default encryption)",
+    parse: nonEmpty('the KMS key ID'),
+  },
+  {
+    key: 'saveLocal',
+    flag: 'save-local',
+    envVar: 'SAVE_LOCAL',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Also write reports to disk',
+    parse: parseBoolean,
+  },
+  {
+    key: 'localOutputDir',
+    flag: 'out-dir',
+    envVar: 'LOCAL_OUTPUT_DIR',
+    kind: 'string',
+    defaultValue: './reports',
+    description: 'Where local reports go',
+    parse: nonEmpty('the output directory'),
+  },
+  {
+    key: 'tenantStatus',
+    flag: 'tenant-status',
+    envVar: 'TENANT_STATUS',
+    kind: 'string',
+    defaultValue: 'active',
+    description: 'Status value that selects a tenant',
+    parse: nonEmpty('the tenant status'),
+  },
+  {
+    key: 'tenantService',
+    flag: 'tenant-service',
+    envVar: 'TENANT_SERVICE',
+    kind: 'string',
+    defaultValue: 'AWS Cloud Usage',
+    description: 'Service value that selects a tenant',
+    parse: nonEmpty('the tenant service'),
+  },
+  {
+    key: 'tenantIds',
+    flag: 'tenant',
+    kind: 'array',
+    defaultValue: '',
+    description: 'Only these tenant IDs (repeatable)',
+    parse: parseTenantIds,
+  },
+  {
+    key: 'includeOuPath',
+    flag: 'ou-path',
+    envVar: 'INCLUDE_OU_PATH',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Fill the ou_path column (walks the OU tree)',
+    parse: parseBoolean,
+  },
+  {
+    key: 'tagKeys',
+    flag: 'tag-keys',
+    envVar: 'TAG_KEYS',
+    kind: 'string',
+    description: 'Fixed tag columns, e.g. CostCenter,Owner (default: every key found)',
+    parse: parseTagKeys,
+  },
+  {
+    key: 'escapeFormulas',
+    flag: 'escape-formulas',
+    envVar: 'ESCAPE_FORMULAS',
+    kind: 'boolean',
+    defaultValue: 'true',
+    description: "Prefix cells starting with = + - @ tab CR LF with ' (--no-escape-formulas turns it off)",
+    parse: parseBoolean,
+  },
+  {
+    key: 'tenantConcurrency',
+    flag: 'tenant-concurrency',
+    envVar: 'TENANT_CONCURRENCY',
+    kind: 'number',
+    defaultValue: '8',
+    description: 'Tenants collected in parallel',
+    parse: parseInteger(1, 256),
+  },
+  {
+    key: 'accountConcurrency',
+    flag: 'account-concurrency',
+    envVar: 'ACCOUNT_CONCURRENCY',
+    kind: 'number',
+    defaultValue: '4',
+    description: 'Tag calls in flight per tenant',
+    parse: parseInteger(1, 64),
+  },
+  {
+    key: 'orgRps',
+    flag: 'org-rps',
+    envVar: 'ORG_RPS',
+    kind: 'number',
+    defaultValue: '20',
+    description: 'Organizations calls per second per tenant organization; slows down when throttled, then recovers',
+    parse: parseInteger(1, 1000),
+  },
+  {
+    key: 'maxAttempts',
+    flag: 'max-attempts',
+    envVar: 'AWS_MAX_ATTEMPTS',
+    kind: 'number',
+    defaultValue: '8',
+    description: 'Attempts per AWS call (throttling and transient errors are retried with backoff)',
+    parse: parseInteger(1, 30),
+  },
+  {
+    key: 'sessionDurationSeconds',
+    flag: 'session-duration',
+    envVar: 'ROLE_SESSION_DURATION',
+    kind: 'number',
+    defaultValue: '3600',
+    description: 'Assumed-role session length in seconds (900-3600; role chaining caps it at 1 hour)',
+    parse: parseInteger(900, 3600),
+  },
 ];
 
 export interface ConfigInput {
@@ -166,7 +328,10 @@ export interface ConfigRequirements {
  * Resolves the run configuration: CLI flag > environment variable > default.
  * Throws one ConfigError whose message has a line per problem, each naming the flag/variable.
  */
-export function resolveCollectConfig(input: ConfigInput, requirements: ConfigRequirements = { roleName: true, bucket: true }): CollectConfig {
+export function resolveCollectConfig(
+  input: ConfigInput,
+  requirements: ConfigRequirements = { roleName: true, bucket: true },
+): CollectConfig {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const setting of COLLECT_SETTINGS) {
@@ -198,7 +363,9 @@ export function resolveCollectConfig(input: ConfigInput, requirements: ConfigReq
     problems.push('Missing tenant table: set --table or TENANTS_TABLE_NAME to the DynamoDB table of tenants.');
   }
   if (requirements.roleName && values.roleName === undefined && !problems.some((p) => p.includes('--role-name'))) {
-    problems.push("Missing role name: set --role-name or CROSS_ACCOUNT_ROLE_NAME to the role to assume in each tenant's management account.");
+    problems.push(
+      "Missing role name: set --role-name or CROSS_ACCOUNT_ROLE_NAME to the role to assume in each tenant's management account.",
+    );
   }
   if (requirements.bucket && values.upload === true && values.bucketName === undefined && !problems.some((p) => p.includes('--bucket'))) {
     problems.push('Missing report bucket: set --bucket or REPORT_BUCKET_NAME, or pass --no-upload to write only local copies.');

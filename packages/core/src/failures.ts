@@ -1,15 +1,9 @@
+import type { CollectConfig } from './config';
 import { TenantCollectionError, type FailureDetails } from './errors';
 
 /** The step of a tenant's collection an error came from; hints depend on it. */
 export type CollectionStage =
-  | 'AssumeRole'
-  | 'DescribeOrganization'
-  | 'ListAccounts'
-  | 'ListTagsForResource'
-  | 'OuPaths'
-  | 'LocalWrite'
-  | 'S3Upload'
-  | 'Selection';
+  'AssumeRole' | 'DescribeOrganization' | 'ListAccounts' | 'ListTagsForResource' | 'OuPaths' | 'LocalWrite' | 'S3Upload' | 'Selection';
 
 export interface FailureContext {
   readonly roleArn: string;
@@ -20,8 +14,26 @@ export interface FailureContext {
 }
 
 const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'SlowDown', 'RequestLimitExceeded']);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout', 'NetworkingError']);
-const COLLECTOR_CREDENTIALS = new Set(['CredentialsProviderError', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidAccessKeyId']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'TimeoutError',
+  'RequestTimeout',
+  'NetworkingError',
+]);
+const COLLECTOR_CREDENTIALS = new Set([
+  'CredentialsProviderError',
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+]);
 
 /** The code an error carries: the AWS error code (`name`), or a Node.js system error code. */
 export function errorCode(error: unknown): string {
@@ -59,13 +71,16 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
   }
   switch (stage) {
     case 'AssumeRole':
-      if (code === 'RegionDisabledException') return 'STS is not activated in this region; activate it in IAM account settings or set AWS_REGION to an enabled region.';
+      if (code === 'RegionDisabledException')
+        return 'STS is not activated in this region; activate it in IAM account settings or set AWS_REGION to an enabled region.';
       return `Make sure ${context.roleArn} exists, that its trust policy allows this collector's principal to call sts:AssumeRole (with the tenant's ExternalId condition, if any), and that the collector is allowed sts:AssumeRole on it.`;
     case 'DescribeOrganization':
-      if (code === 'AWSOrganizationsNotInUseException') return `Account ${context.tenantId} is not in an AWS Organization; check that tenant_id is the organization's management account ID.`;
+      if (code === 'AWSOrganizationsNotInUseException')
+        return `Account ${context.tenantId} is not in an AWS Organization; check that tenant_id is the organization's management account ID.`;
       return organizationsPermissionHint(context, 'DescribeOrganization');
     case 'ListAccounts':
-      if (code === 'AWSOrganizationsNotInUseException') return `Account ${context.tenantId} is not in an AWS Organization; check that tenant_id is the organization's management account ID.`;
+      if (code === 'AWSOrganizationsNotInUseException')
+        return `Account ${context.tenantId} is not in an AWS Organization; check that tenant_id is the organization's management account ID.`;
       return organizationsPermissionHint(context, 'ListAccounts');
     case 'ListTagsForResource':
       return organizationsPermissionHint(context, 'ListTagsForResource');
@@ -74,8 +89,10 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
     case 'LocalWrite':
       return 'Check that the local output directory (--out-dir / LOCAL_OUTPUT_DIR) is writable and the disk has space.';
     case 'S3Upload':
-      if (code === 'NoSuchBucket') return `Bucket ${context.bucketName ?? ''} does not exist; create it or fix --bucket / REPORT_BUCKET_NAME.`;
-      if (code.startsWith('KMS.') || code.includes('KMS')) return 'Allow the collector kms:GenerateDataKey on the key in --kms-key-id / REPORT_KMS_KEY_ID, or drop it to use the bucket default encryption.';
+      if (code === 'NoSuchBucket')
+        return `Bucket ${context.bucketName ?? ''} does not exist; create it or fix --bucket / REPORT_BUCKET_NAME.`;
+      if (code.startsWith('KMS.') || code.includes('KMS'))
+        return 'Allow the collector kms:GenerateDataKey on the key in --kms-key-id / REPORT_KMS_KEY_ID, or drop it to use the bucket default encryption.';
       return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*, and check --expected-bucket-owner if set.`;
     case 'Selection':
       return 'Check the tenant_id, status and service attributes of its item in the tenant table, or drop that --tenant.';
@@ -91,4 +108,9 @@ export function describeFailure(stage: CollectionStage, error: unknown, context:
     message: `${stage} failed: ${errorMessage(error)}`,
     hint: remediationHint(stage, code, context),
   };
+}
+
+/** What remediation hints need to know about where a tenant's collection runs. */
+export function failureContextFor(config: CollectConfig, tenantId = '', tenantRoleArn = ''): FailureContext {
+  return { roleArn: tenantRoleArn, tenantId, bucketName: config.bucketName, prefix: config.prefix, maxAttempts: config.maxAttempts };
 }

@@ -13,18 +13,20 @@ export type {
   CallerIdentity,
   LogFields,
   Logger,
-  OrganizationAccess,
+  OrganizationConnector,
   OrganizationReader,
   ReportObject,
   ReportRenderer,
   ReportSink,
   StoredReport,
-  TenantAccess,
+  AssumeRoleTarget,
   TenantSource,
   WriteProbe,
 } from './ports';
 export { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, partitionDate, reportKey } from './report-layout';
-export { failedResult, failureContextFor, tenantAccess } from './tenant-access';
+export { assumeRoleTargetFor } from './assume-role-target';
+export { failureContextFor } from './failures';
+export { failedResult } from './tenant-results';
 export { selectTenants } from './tenants';
 export type { TenantSelection, TenantSelectionCriteria } from './tenants';
 export type {

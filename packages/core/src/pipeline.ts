@@ -3,16 +3,17 @@ import pLimit from 'p-limit';
 import pMap from 'p-map';
 import type { CollectConfig } from './config';
 import { InterruptedError, TenantCollectionError } from './errors';
-import { describeFailure, type CollectionStage, type FailureContext } from './failures';
-import { failedResult, failureContextFor, tenantAccess } from './tenant-access';
-import type { Logger, OrganizationAccess, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
+import { describeFailure, failureContextFor, type CollectionStage, type FailureContext } from './failures';
+import { assumeRoleTargetFor } from './assume-role-target';
+import { failedResult } from './tenant-results';
+import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
 import { selectTenants } from './tenants';
 import type { Account, AccountWithDetails, InvalidRecord, RunSummary, Tenant, TenantReport, TenantResult } from './types';
 
 export interface PipelineDependencies {
   readonly tenantSource: TenantSource;
-  readonly organizations: OrganizationAccess;
+  readonly organizations: OrganizationConnector;
   readonly render: ReportRenderer;
   /** Where reports go; the app wires these from the configuration (S3, local disk, or both). */
   readonly sinks: { readonly s3?: ReportSink; readonly local?: ReportSink };
@@ -45,7 +46,10 @@ export interface RunOutcome {
 
 /** Sortable, unique, and valid in a RoleSessionName and an S3 key. */
 export function newRunId(startedAt: Date): string {
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -96,7 +100,11 @@ export async function collectRun(config: CollectConfig, deps: PipelineDependenci
   const clock = deps.clock ?? (() => new Date());
   const run = startRun(clock);
   const plan = await planRun(config, deps);
-  deps.logger.info(`Collecting ${plan.tenants.length} tenant(s)`, { runId: run.runId, tenants: plan.tenants.length, invalidRecords: plan.invalidRecords.length });
+  deps.logger.info(`Collecting ${plan.tenants.length} tenant(s)`, {
+    runId: run.runId,
+    tenants: plan.tenants.length,
+    invalidRecords: plan.invalidRecords.length,
+  });
   deps.onTenantsSelected?.(plan.tenants.length + plan.notSelected.length);
 
   const limit = pLimit(config.tenantConcurrency);
@@ -116,7 +124,12 @@ export async function collectRun(config: CollectConfig, deps: PipelineDependenci
 }
 
 /** The run summary (and manifest body) from every tenant's result. */
-export function summarizeRun(run: RunIdentity, results: readonly TenantResult[], invalidRecords: readonly InvalidRecord[], finishedAt: Date): RunSummary {
+export function summarizeRun(
+  run: RunIdentity,
+  results: readonly TenantResult[],
+  invalidRecords: readonly InvalidRecord[],
+  finishedAt: Date,
+): RunSummary {
   const sorted = [...results].sort((a, b) => byOrdinal(a.tenantId, b.tenantId));
   const succeeded = sorted.filter((r) => r.status === 'succeeded');
   return {
@@ -167,7 +180,11 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 function notStartedResult(tenant: Tenant): TenantResult {
-  return failedResult(tenant, { code: 'InterruptedError', message: 'The run was interrupted before this tenant started.', hint: 'Re-run this tenant with --tenant.' });
+  return failedResult(tenant, {
+    code: 'InterruptedError',
+    message: 'The run was interrupted before this tenant started.',
+    hint: 'Re-run this tenant with --tenant.',
+  });
 }
 
 /** Runs one step; any error becomes a TenantCollectionError naming the step, the AWS code and a fix. */
@@ -180,10 +197,15 @@ async function step<T>(stage: CollectionStage, failureContext: FailureContext, a
 }
 
 /** Collects one tenant and writes its report; never throws: a failure is the result's `error`. */
-export async function collectTenant(tenant: Tenant, config: CollectConfig, deps: PipelineDependencies, run: RunIdentity): Promise<TenantResult> {
+export async function collectTenant(
+  tenant: Tenant,
+  config: CollectConfig,
+  deps: PipelineDependencies,
+  run: RunIdentity,
+): Promise<TenantResult> {
   const { runId, startedAt } = run;
   const began = Date.now();
-  const access = tenantAccess(tenant, config, deps.region, runId);
+  const access = assumeRoleTargetFor(tenant, config, deps.region, runId);
   const failureContext = failureContextFor(config, tenant.tenantId, access.roleArn);
   const log = deps.logger;
   const { signal } = deps;
@@ -192,11 +214,21 @@ export async function collectTenant(tenant: Tenant, config: CollectConfig, deps:
     const reader = await step('AssumeRole', failureContext, () => deps.organizations.connect(access), signal);
     const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization(), signal);
     if (organization.managementAccountId !== tenant.tenantId) {
-      log.warn(`Tenant ${tenant.tenantId}: the organization's management account is ${organization.managementAccountId}, not the tenant ID; the role may be in a member account.`, { tenantId: tenant.tenantId });
+      log.warn(
+        `Tenant ${tenant.tenantId}: the organization's management account is ${organization.managementAccountId}, not the tenant ID; the role may be in a member account.`,
+        { tenantId: tenant.tenantId },
+      );
     }
     const accounts = await step('ListAccounts', failureContext, () => listAllAccounts(reader), signal);
-    const tags = await step('ListTagsForResource', failureContext, () => tagsByAccount(reader, accounts, config.accountConcurrency), signal);
-    const ouPaths = config.includeOuPath ? await step('OuPaths', failureContext, () => reader.accountOuPaths(), signal) : new Map<string, string>();
+    const tags = await step(
+      'ListTagsForResource',
+      failureContext,
+      () => tagsByAccount(reader, accounts, config.accountConcurrency),
+      signal,
+    );
+    const ouPaths = config.includeOuPath
+      ? await step('OuPaths', failureContext, () => reader.accountOuPaths(), signal)
+      : new Map<string, string>();
 
     const report = buildReport(tenant, organization, accounts, tags, ouPaths, config.tagKeys, startedAt);
     const body = deps.render(report);
@@ -229,11 +261,20 @@ export async function collectTenant(tenant: Tenant, config: CollectConfig, deps:
       sha256: object.sha256Hex,
       durationMs: Date.now() - began,
     };
-    log.info(`Tenant ${tenant.tenantId}: ${accounts.length} account(s) collected`, { tenantId: tenant.tenantId, accounts: accounts.length, s3Key, localPath });
+    log.info(`Tenant ${tenant.tenantId}: ${accounts.length} account(s) collected`, {
+      tenantId: tenant.tenantId,
+      accounts: accounts.length,
+      s3Key,
+      localPath,
+    });
     return result;
   } catch (error) {
     const details = error instanceof TenantCollectionError ? error.toDetails() : describeFailure('Selection', error, failureContext);
-    log.error(`Tenant ${tenant.tenantId} failed: ${details.code}: ${details.message}`, { tenantId: tenant.tenantId, code: details.code, hint: details.hint });
+    log.error(`Tenant ${tenant.tenantId} failed: ${details.code}: ${details.message}`, {
+      tenantId: tenant.tenantId,
+      code: details.code,
+      hint: details.hint,
+    });
     return failedResult(tenant, details, Date.now() - began);
   }
 }
@@ -244,7 +285,11 @@ async function listAllAccounts(reader: OrganizationReader): Promise<Account[]> {
   return accounts;
 }
 
-async function tagsByAccount(reader: OrganizationReader, accounts: readonly Account[], concurrency: number): Promise<Map<string, Map<string, string>>> {
+async function tagsByAccount(
+  reader: OrganizationReader,
+  accounts: readonly Account[],
+  concurrency: number,
+): Promise<Map<string, Map<string, string>>> {
   const tagsById = new Map<string, Map<string, string>>();
   // p-map pulls the next account only when a slot frees up, so memory stays flat for
   // 10,000 accounts, and it stops starting calls as soon as one fails.
@@ -278,7 +323,11 @@ export function buildReport(
 }
 
 /** Writes the summary as the run manifest to every sink; a failure is reported in the outcome, not thrown. */
-export async function writeManifest(summary: RunSummary, config: CollectConfig, deps: Pick<PipelineDependencies, 'sinks' | 'logger'>): Promise<ManifestOutcome> {
+export async function writeManifest(
+  summary: RunSummary,
+  config: CollectConfig,
+  deps: Pick<PipelineDependencies, 'sinks' | 'logger'>,
+): Promise<ManifestOutcome> {
   const startedAt = new Date(summary.startedAt);
   const body = `${JSON.stringify(summary, null, 2)}\n`;
   const object: ReportObject = {
@@ -290,7 +339,10 @@ export async function writeManifest(summary: RunSummary, config: CollectConfig, 
   };
   const outcome: { s3Key?: string; localPath?: string; error?: string } = {};
   const problems: string[] = [];
-  for (const [where, sink] of [['local', deps.sinks.local], ['s3', deps.sinks.s3]] as const) {
+  for (const [where, sink] of [
+    ['local', deps.sinks.local],
+    ['s3', deps.sinks.s3],
+  ] as const) {
     if (!sink) continue;
     try {
       const stored = await sink.write(object);

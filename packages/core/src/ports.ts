@@ -16,7 +16,7 @@ export interface TenantSource {
   readTenantRecords(): Promise<TenantRecord[]>;
 }
 
-export interface TenantAccess {
+export interface AssumeRoleTarget {
   readonly tenantId: string;
   readonly roleArn: string;
   readonly roleSessionName: string;
@@ -25,8 +25,8 @@ export interface TenantAccess {
 }
 
 /** Opens read access to one tenant's organization (assumes its role). */
-export interface OrganizationAccess {
-  connect(access: TenantAccess): Promise<OrganizationReader>;
+export interface OrganizationConnector {
+  connect(access: AssumeRoleTarget): Promise<OrganizationReader>;
 }
 
 /** Read-only view of one organization, through one tenant's credentials. */

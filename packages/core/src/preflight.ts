@@ -1,10 +1,10 @@
 import pLimit from 'p-limit';
 import type { CollectConfig } from './config';
 import { TenantSourceError } from './errors';
-import { describeFailure, type CollectionStage } from './failures';
-import { failureContextFor, tenantAccess } from './tenant-access';
+import { describeFailure, failureContextFor, type CollectionStage } from './failures';
+import { assumeRoleTargetFor } from './assume-role-target';
 import { newRunId, planRun } from './pipeline';
-import type { CallerIdentity, Logger, OrganizationAccess, OrganizationReader, TenantSource, WriteProbe } from './ports';
+import type { CallerIdentity, Logger, OrganizationConnector, OrganizationReader, TenantSource, WriteProbe } from './ports';
 import type { InvalidRecord, Tenant } from './types';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
@@ -29,7 +29,7 @@ export interface PreflightReport {
 
 export interface PreflightDependencies {
   readonly tenantSource: TenantSource;
-  readonly organizations: OrganizationAccess;
+  readonly organizations: OrganizationConnector;
   readonly writeProbe?: WriteProbe;
   readonly identity?: CallerIdentity;
   readonly logger: Logger;
@@ -64,9 +64,21 @@ export async function runPreflight(config: CollectConfig, deps: PreflightDepende
     const plan = await planRun(config, deps);
     tenants = plan.tenants;
     invalidRecords = plan.invalidRecords;
-    results.push({ scope: 'run', check: 'tenant table readable', status: 'PASS', detail: `${config.tableName}: ${tenants.length} tenant(s) selected, ${invalidRecords.length} invalid row(s)` });
+    results.push({
+      scope: 'run',
+      check: 'tenant table readable',
+      status: 'PASS',
+      detail: `${config.tableName}: ${tenants.length} tenant(s) selected, ${invalidRecords.length} invalid row(s)`,
+    });
     for (const missing of plan.notSelected) {
-      results.push({ scope: missing.tenantId, check: 'tenant selected', status: 'FAIL', detail: missing.error?.message ?? '', code: missing.error?.code, hint: missing.error?.hint });
+      results.push({
+        scope: missing.tenantId,
+        check: 'tenant selected',
+        status: 'FAIL',
+        detail: missing.error?.message ?? '',
+        code: missing.error?.code,
+        hint: missing.error?.hint,
+      });
     }
   } catch (error) {
     const message = error instanceof TenantSourceError ? error.message : String(error);
@@ -79,7 +91,9 @@ export async function runPreflight(config: CollectConfig, deps: PreflightDepende
   }
 
   const limit = pLimit(config.tenantConcurrency);
-  const perTenant = await Promise.all(tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps.organizations, deps.region, runId, collectorPrincipal))));
+  const perTenant = await Promise.all(
+    tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps.organizations, deps.region, runId, collectorPrincipal))),
+  );
   results.push(...perTenant.flat());
   return { collectorPrincipal, results, invalidRecords, passed: results.every((r) => r.status !== 'FAIL') };
 }
@@ -89,7 +103,8 @@ async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: stri
   const failureContext = failureContextFor(config);
   try {
     const outcome = await probe.probeWrite(key);
-    if (outcome.removed) return { scope: 'run', check: 'bucket writable', status: 'PASS', detail: `wrote and removed s3://${config.bucketName}/${key}` };
+    if (outcome.removed)
+      return { scope: 'run', check: 'bucket writable', status: 'PASS', detail: `wrote and removed s3://${config.bucketName}/${key}` };
     return {
       scope: 'run',
       check: 'bucket writable',
@@ -106,19 +121,24 @@ async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: stri
 async function checkTenant(
   tenant: Tenant,
   config: CollectConfig,
-  organizations: OrganizationAccess,
+  organizations: OrganizationConnector,
   region: string,
   runId: string,
   collectorPrincipal: string | undefined,
 ): Promise<CheckResult[]> {
-  const access = tenantAccess(tenant, config, region, runId);
+  const access = assumeRoleTargetFor(tenant, config, region, runId);
   const { roleArn: arn, externalId } = access;
   const failureContext = failureContextFor(config, tenant.tenantId, arn);
   const results: CheckResult[] = [];
   const scope = tenant.tenantId;
   let failed = false;
 
-  const attempt = async <T>(check: string, stage: CollectionStage, action: () => Promise<T>, pass: (value: T) => Omit<CheckResult, 'scope' | 'check'>): Promise<T | undefined> => {
+  const attempt = async <T>(
+    check: string,
+    stage: CollectionStage,
+    action: () => Promise<T>,
+    pass: (value: T) => Omit<CheckResult, 'scope' | 'check'>,
+  ): Promise<T | undefined> => {
     if (failed) {
       results.push({ scope, check, status: 'SKIP', detail: 'an earlier check failed' });
       return undefined;
@@ -145,14 +165,32 @@ async function checkTenant(
     () => organizations.connect(access),
     () => ({ status: 'PASS', detail: `${arn}${externalId ? ' (with ExternalId)' : ''}` }),
   );
-  const organization = await attempt('DescribeOrganization', 'DescribeOrganization', () => (reader as OrganizationReader).describeOrganization(), (org) =>
-    org.managementAccountId === tenant.tenantId
-      ? { status: 'PASS', detail: `${org.id}, managed by the tenant account` }
-      : { status: 'WARN', detail: `${org.id} is managed by ${org.managementAccountId}, not ${tenant.tenantId}`, hint: 'Set tenant_id to the management account ID, or deploy the reader role there.' },
+  const organization = await attempt(
+    'DescribeOrganization',
+    'DescribeOrganization',
+    () => (reader as OrganizationReader).describeOrganization(),
+    (org) =>
+      org.managementAccountId === tenant.tenantId
+        ? { status: 'PASS', detail: `${org.id}, managed by the tenant account` }
+        : {
+            status: 'WARN',
+            detail: `${org.id} is managed by ${org.managementAccountId}, not ${tenant.tenantId}`,
+            hint: 'Set tenant_id to the management account ID, or deploy the reader role there.',
+          },
   );
-  const firstPage = await attempt('ListAccounts', 'ListAccounts', () => firstAccountsPage(reader as OrganizationReader), (page) => ({ status: 'PASS', detail: `first page: ${page.length} account(s)` }));
+  const firstPage = await attempt(
+    'ListAccounts',
+    'ListAccounts',
+    () => firstAccountsPage(reader as OrganizationReader),
+    (page) => ({ status: 'PASS', detail: `first page: ${page.length} account(s)` }),
+  );
   const sampleAccount = firstPage?.[0]?.id ?? organization?.managementAccountId ?? tenant.tenantId;
-  await attempt('ListTagsForResource', 'ListTagsForResource', () => (reader as OrganizationReader).listTags(sampleAccount), (tags) => ({ status: 'PASS', detail: `${sampleAccount}: ${tags.length} tag(s)` }));
+  await attempt(
+    'ListTagsForResource',
+    'ListTagsForResource',
+    () => (reader as OrganizationReader).listTags(sampleAccount),
+    (tags) => ({ status: 'PASS', detail: `${sampleAccount}: ${tags.length} tag(s)` }),
+  );
   return results;
 }
 

@@ -5,11 +5,20 @@ const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 /** Lints a would-be source file of core through the repository's ESLint config. */
 function lintAsCoreSource(source: string): { status: number | null; output: string } {
-  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--stdin', '--stdin-filename', join(REPO_ROOT, 'packages/core/src/probe.ts')], {
-    cwd: REPO_ROOT,
-    input: source,
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+      '--stdin',
+      '--stdin-filename',
+      join(REPO_ROOT, 'packages/core/src/probe.ts'),
+    ],
+    {
+      cwd: REPO_ROOT,
+      input: source,
+      encoding: 'utf8',
+    },
+  );
   return { status: run.status, output: run.stdout + run.stderr };
 }
 

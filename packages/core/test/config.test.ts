@@ -96,7 +96,10 @@ describe('resolveCollectConfig', () => {
   });
 
   it('parses tag keys and repeated --tenant values', () => {
-    const config = resolveCollectConfig({ flags: { 'tag-keys': ' Owner , CostCenter', tenant: ['111111111111', '222222222222', '111111111111'] }, env: REQUIRED_ENV });
+    const config = resolveCollectConfig({
+      flags: { 'tag-keys': ' Owner , CostCenter', tenant: ['111111111111', '222222222222', '111111111111'] },
+      env: REQUIRED_ENV,
+    });
     expect(config.tagKeys).toEqual(['Owner', 'CostCenter']);
     expect(config.tenantIds).toEqual(['111111111111', '222222222222']);
   });

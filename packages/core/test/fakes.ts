@@ -1,4 +1,16 @@
-import type { Account, Logger, Organization, OrganizationAccess, OrganizationReader, ReportObject, ReportSink, Tag, TenantAccess, TenantRecord, TenantSource } from '../src';
+import type {
+  Account,
+  Logger,
+  Organization,
+  OrganizationConnector,
+  OrganizationReader,
+  ReportObject,
+  ReportSink,
+  Tag,
+  AssumeRoleTarget,
+  TenantRecord,
+  TenantSource,
+} from '../src';
 
 /** In-memory ports for fast pipeline tests: no network, no disk. */
 
@@ -30,7 +42,10 @@ export class StaticTenantSource implements TenantSource {
 
 export function record(fields: Record<string, string | number>): TenantRecord {
   return Object.fromEntries(
-    Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { type: 'N' as const, value: String(v) } : { type: 'S' as const, value: v }]),
+    Object.entries(fields).map(([k, v]) => [
+      k,
+      typeof v === 'number' ? { type: 'N' as const, value: String(v) } : { type: 'S' as const, value: v },
+    ]),
   );
 }
 
@@ -52,14 +67,18 @@ export interface FakeOrganization {
   readonly tags?: Record<string, Tag[]>;
   readonly ouPaths?: Record<string, string>;
   /** Fail this step with this error. */
-  readonly failAt?: { readonly step: 'connect' | 'describe' | 'listAccounts' | 'listTags'; readonly error: Error; readonly afterPages?: number };
+  readonly failAt?: {
+    readonly step: 'connect' | 'describe' | 'listAccounts' | 'listTags';
+    readonly error: Error;
+    readonly afterPages?: number;
+  };
 }
 
-export class FakeOrganizationAccess implements OrganizationAccess {
-  readonly connections: TenantAccess[] = [];
+export class FakeOrganizationAccess implements OrganizationConnector {
+  readonly connections: AssumeRoleTarget[] = [];
   constructor(private readonly organizations: Record<string, FakeOrganization>) {}
 
-  async connect(access: TenantAccess): Promise<OrganizationReader> {
+  async connect(access: AssumeRoleTarget): Promise<OrganizationReader> {
     this.connections.push(access);
     const org = this.organizations[access.tenantId];
     if (!org) throw new AwsError('AWSOrganizationsNotInUseException', 'not in an organization');

@@ -1,5 +1,15 @@
 import { collectRun, resolveCollectConfig, type PipelineDependencies, type TenantReport } from '../src';
-import { AwsError, FakeOrganizationAccess, MemorySink, RecordingLogger, StaticTenantSource, account, activeTenant, organization, type FakeOrganization } from './fakes';
+import {
+  AwsError,
+  FakeOrganizationAccess,
+  MemorySink,
+  RecordingLogger,
+  StaticTenantSource,
+  account,
+  activeTenant,
+  organization,
+  type FakeOrganization,
+} from './fakes';
 
 const START = new Date('2024-05-01T12:00:00.000Z');
 
@@ -54,7 +64,13 @@ describe('collectRun', () => {
     expect(s3.objects.get(key)?.metadata).toEqual({ 'run-id': summary.runId, 'row-count': '2' });
     expect(local.objects.get(key)?.body).toBe(s3.objects.get(key)?.body);
     expect(summary.tenants).toEqual([
-      expect.objectContaining({ tenantId: '111111111111', status: 'succeeded', accounts: 2, s3Key: `mem://${key}`, localPath: `mem://${key}` }),
+      expect.objectContaining({
+        tenantId: '111111111111',
+        status: 'succeeded',
+        accounts: 2,
+        s3Key: `mem://${key}`,
+        localPath: `mem://${key}`,
+      }),
     ]);
     expect(manifest.s3Key).toBe(`mem://org-accounts/dt=2024-05-01/_manifests/${summary.runId}.json`);
     expect(JSON.parse(s3.objects.get(`org-accounts/dt=2024-05-01/_manifests/${summary.runId}.json`)?.body ?? '')).toEqual(summary);
@@ -85,7 +101,11 @@ describe('collectRun', () => {
     });
     const { summary } = await collectRun(config(), deps);
     const failed = summary.tenants.find((t) => t.tenantId === '222222222222');
-    expect(failed).toMatchObject({ status: 'failed', accounts: 0, error: { code: 'AccessDeniedException', message: 'ListAccounts failed: not allowed on page 3' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      accounts: 0,
+      error: { code: 'AccessDeniedException', message: 'ListAccounts failed: not allowed on page 3' },
+    });
     expect(failed?.error?.hint).toContain('organizations:ListAccounts');
     expect([...s3.objects.keys()].filter((k) => k.includes('222222222222'))).toEqual([]);
     expect([...local.objects.keys()].filter((k) => k.includes('222222222222'))).toEqual([]);
@@ -109,8 +129,18 @@ describe('collectRun', () => {
     const { summary } = await collectRun(config({ 'external-id': 'run-wide-ext' }), { ...deps, region: 'cn-north-1' });
     expect(organizationAccess.connections).toEqual(
       expect.arrayContaining([
-        { tenantId: '111111111111', roleArn: 'arn:aws-cn:iam::111111111111:role/TenantRole', roleSessionName: `orgmeta-${summary.runId}`, externalId: 'tenant-ext' },
-        { tenantId: '222222222222', roleArn: 'arn:aws-cn:iam::222222222222:role/OrgMetaReader', roleSessionName: `orgmeta-${summary.runId}`, externalId: 'run-wide-ext' },
+        {
+          tenantId: '111111111111',
+          roleArn: 'arn:aws-cn:iam::111111111111:role/TenantRole',
+          roleSessionName: `orgmeta-${summary.runId}`,
+          externalId: 'tenant-ext',
+        },
+        {
+          tenantId: '222222222222',
+          roleArn: 'arn:aws-cn:iam::222222222222:role/OrgMetaReader',
+          roleSessionName: `orgmeta-${summary.runId}`,
+          externalId: 'run-wide-ext',
+        },
       ]),
     );
   });

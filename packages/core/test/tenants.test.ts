@@ -39,8 +39,16 @@ describe('selectTenants', () => {
   it('reports attributes of the wrong type instead of crashing', () => {
     const selection = selectTenants(
       [
-        { tenant_id: { type: 'S', value: '111111111111' }, status: { type: 'N', value: '1' }, service: { type: 'S', value: 'AWS Cloud Usage' } },
-        { tenant_id: { type: 'other', dynamoType: 'L' }, status: { type: 'S', value: 'active' }, service: { type: 'S', value: 'AWS Cloud Usage' } },
+        {
+          tenant_id: { type: 'S', value: '111111111111' },
+          status: { type: 'N', value: '1' },
+          service: { type: 'S', value: 'AWS Cloud Usage' },
+        },
+        {
+          tenant_id: { type: 'other', dynamoType: 'L' },
+          status: { type: 'S', value: 'active' },
+          service: { type: 'S', value: 'AWS Cloud Usage' },
+        },
         { ...activeTenant('222222222222'), external_id: { type: 'other', dynamoType: 'BOOL' } },
       ],
       CRITERIA,
@@ -54,7 +62,10 @@ describe('selectTenants', () => {
   });
 
   it('collects a duplicated tenant once', () => {
-    const selection = selectTenants([activeTenant('111111111111', { tenant_name: 'First' }), activeTenant('111111111111', { tenant_name: 'Again' })], CRITERIA);
+    const selection = selectTenants(
+      [activeTenant('111111111111', { tenant_name: 'First' }), activeTenant('111111111111', { tenant_name: 'Again' })],
+      CRITERIA,
+    );
     expect(selection.tenants).toEqual([{ tenantId: '111111111111', tenantName: 'First', roleName: undefined, externalId: undefined }]);
     expect(selection.warnings).toEqual(['Tenant 111111111111 appears more than once in the table; it is collected once.']);
   });

@@ -23,7 +23,12 @@ function accountRow(id: string, overrides: Partial<AccountWithDetails> = {}): Ac
 function report(accounts: AccountWithDetails[], tagKeys: string[] = []): TenantReport {
   return {
     tenant: { tenantId: '111111111111', tenantName: 'Acme' },
-    organization: { id: 'o-abc', arn: 'arn:aws:organizations::111111111111:organization/o-abc', managementAccountId: '111111111111', managementAccountEmail: 'root@acme.example' },
+    organization: {
+      id: 'o-abc',
+      arn: 'arn:aws:organizations::111111111111:organization/o-abc',
+      managementAccountId: '111111111111',
+      managementAccountEmail: 'root@acme.example',
+    },
     accounts,
     tagKeys,
     collectedAt: COLLECTED_AT,
@@ -68,9 +73,12 @@ describe('renderAccountsCsv', () => {
     });
   });
 
-  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '\nx', '＝1', '＋1', '－1', '＠x'])('prefixes a cell starting with %j', (value) => {
-    expect(escapeFormula(value)).toBe(`'${value}`);
-  });
+  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '\nx', '＝1', '＋1', '－1', '＠x'])(
+    'prefixes a cell starting with %j',
+    (value) => {
+      expect(escapeFormula(value)).toBe(`'${value}`);
+    },
+  );
 
   it('leaves cells alone when escaping is off', () => {
     const csv = renderAccountsCsv(report([accountRow('222222222222', { name: '=HYPERLINK("x")' })]), { escapeFormulas: false });
@@ -79,14 +87,21 @@ describe('renderAccountsCsv', () => {
 
   it('gives byte-identical output for the same accounts and run time', () => {
     const accounts = [accountRow('222222222222', { tags: new Map([['a', 'x,y']]) }), accountRow('333333333333')];
-    expect(renderAccountsCsv(report(accounts, ['a']), { escapeFormulas: true })).toBe(renderAccountsCsv(report(accounts, ['a']), { escapeFormulas: true }));
+    expect(renderAccountsCsv(report(accounts, ['a']), { escapeFormulas: true })).toBe(
+      renderAccountsCsv(report(accounts, ['a']), { escapeFormulas: true }),
+    );
   });
 
   it('round-trips any hostile text through an RFC 4180 parser (after the documented quote prefix)', () => {
     const hostile = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 300 }),
       fc.constantFrom('', ',', '"', '""', '\r\n', '\r', '\n', ' lead', 'trail ', '=cmd|', '＠x', '\t'),
-      fc.tuple(fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠', '"', ','), fc.string({ unit: 'grapheme', maxLength: 256 })).map(([a, b]) => a + b),
+      fc
+        .tuple(
+          fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠', '"', ','),
+          fc.string({ unit: 'grapheme', maxLength: 256 }),
+        )
+        .map(([a, b]) => a + b),
     );
     fc.assert(
       fc.property(hostile, hostile, hostile, hostile, fc.boolean(), (name, email, tagKey, tagValue, escapeFormulas) => {

@@ -23,7 +23,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const LATENCY_MS = 40;
 const TAGS_TPS = 20;
 const TAGS_BURST = 20;
-const ORGANIZATIONS_OPERATIONS = ['DescribeOrganization', 'ListAccounts', 'ListTagsForResource', 'ListRoots', 'ListOrganizationalUnitsForParent', 'ListAccountsForParent'];
+const ORGANIZATIONS_OPERATIONS = [
+  'DescribeOrganization',
+  'ListAccounts',
+  'ListTagsForResource',
+  'ListRoots',
+  'ListOrganizationalUnitsForParent',
+  'ListAccountsForParent',
+];
 
 interface Measured {
   readonly wallMs: number;
@@ -36,7 +43,10 @@ interface Measured {
 function runCli(args: string[], env: Record<string, string>): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(CLI_MAIN, args, { cwd: mkdtempSync(join(tmpdir(), 'orgmeta-bench-')), env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(CLI_MAIN, args, {
+      cwd: mkdtempSync(join(tmpdir(), 'orgmeta-bench-')),
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     let peakKb = 0;
     let stdout = '';
     let stderr = '';
@@ -100,9 +110,17 @@ async function fleetBench(runs: number): Promise<void> {
     const members = 100;
     console.log(`Seeding ${tenants} tenants x ${members} member accounts in moto…`);
     const ids = await seedFleet(moto.endpoint, tenants, members, 500000000001);
-    await seedTenantTable(moto.endpoint, 'bench-tenants', ids.map((id) => tenantItem(id)));
+    await seedTenantTable(
+      moto.endpoint,
+      'bench-tenants',
+      ids.map((id) => tenantItem(id)),
+    );
     await createBucket(moto.endpoint, 'bench-reports');
-    const proxy = await startFaultProxy({ target: moto.endpoint, latencyMs: LATENCY_MS, rateLimits: [{ operation: 'ListTagsForResource', tps: TAGS_TPS, burst: TAGS_BURST }] });
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      latencyMs: LATENCY_MS,
+      rateLimits: [{ operation: 'ListTagsForResource', tps: TAGS_TPS, burst: TAGS_BURST }],
+    });
     const env = emulatorEnvironment(proxy.endpoint);
     const base = ['collect', '--table', 'bench-tenants', '--role-name', 'Reader', '--bucket', 'bench-reports', '--json', '--quiet'];
     const shapes = {
@@ -136,15 +154,24 @@ async function fleetBench(runs: number): Promise<void> {
         : s.reduce((t, x) => t + sum(x.throttled), 0) / s.reduce((t, x) => t + sum(x.calls, ORGANIZATIONS_OPERATIONS), 0);
     };
     const rows: [string, string][] = [
-      ['setup', `${tenants} tenants x ${accounts} accounts; ${LATENCY_MS} ms per call; ListTagsForResource ${TAGS_TPS} TPS (burst ${TAGS_BURST}) per account; ${runs} run(s) each, medians`],
+      [
+        'setup',
+        `${tenants} tenants x ${accounts} accounts; ${LATENCY_MS} ms per call; ListTagsForResource ${TAGS_TPS} TPS (burst ${TAGS_BURST}) per account; ${runs} run(s) each, medians`,
+      ],
       ['baseline wall (concurrency 1)', `${(wall('baseline') / 1000).toFixed(2)} s`],
       ['defaults wall', `${(wall('defaults') / 1000).toFixed(2)} s`],
-      ['rate-limit lower bound', `${(boundMs / 1000).toFixed(2)} s  (${setupCalls} sequential calls x ${LATENCY_MS} ms + (${accounts} - ${TAGS_BURST}) / ${TAGS_TPS} TPS)`],
+      [
+        'rate-limit lower bound',
+        `${(boundMs / 1000).toFixed(2)} s  (${setupCalls} sequential calls x ${LATENCY_MS} ms + (${accounts} - ${TAGS_BURST}) / ${TAGS_TPS} TPS)`,
+      ],
       ['defaults / bound', `${(wall('defaults') / boundMs).toFixed(2)}  (target <= 1.25)`],
       ['baseline / defaults', `${(wall('baseline') / wall('defaults')).toFixed(2)}  (target >= 6)`],
       ['throttled answers (defaults)', `${(throttleShare('defaults') * 100).toFixed(2)} % of Organizations calls  (target <= 5 %)`],
       ['throttled answers (baseline)', `${(throttleShare('baseline') * 100).toFixed(2)} %`],
-      ['max Organizations calls in flight per account (defaults)', String(Math.max(...results.defaults.map((r) => r.stats.maxInFlightPerAccount)))],
+      [
+        'max Organizations calls in flight per account (defaults)',
+        String(Math.max(...results.defaults.map((r) => r.stats.maxInFlightPerAccount))),
+      ],
       ['peak RSS of the CLI (defaults)', `${Math.max(...results.defaults.map((r) => r.run.peakRssMb)).toFixed(1)} MB`],
     ];
     printTable('Fleet benchmark', rows);
@@ -165,14 +192,32 @@ async function bigBench(): Promise<void> {
     await seedTenantTable(moto.endpoint, 'big-tenants', [tenantItem(tenantId)]);
     await createBucket(moto.endpoint, 'big-reports');
     const run = await runCli(
-      ['collect', '--table', 'big-tenants', '--role-name', 'Reader', '--bucket', 'big-reports', '--json', '--quiet', '--org-rps', '1000', '--account-concurrency', '16', '--save-local'],
+      [
+        'collect',
+        '--table',
+        'big-tenants',
+        '--role-name',
+        'Reader',
+        '--bucket',
+        'big-reports',
+        '--json',
+        '--quiet',
+        '--org-rps',
+        '1000',
+        '--account-concurrency',
+        '16',
+        '--save-local',
+      ],
       emulatorEnvironment(proxy.endpoint),
     );
     await proxy.stop();
     if (run.exitCode !== 0) throw new Error('big run failed');
     const collected = JSON.parse(run.stdout).totals.accounts as number;
     printTable('Big-tenant benchmark', [
-      ['setup', `1 tenant x ${collected} accounts (synthetic organization behind the proxy, no added latency), --org-rps 1000 --account-concurrency 16, S3 + local copy`],
+      [
+        'setup',
+        `1 tenant x ${collected} accounts (synthetic organization behind the proxy, no added latency), --org-rps 1000 --account-concurrency 16, S3 + local copy`,
+      ],
       ['wall', `${(run.wallMs / 1000).toFixed(2)} s`],
       ['rows/s', (collected / (run.wallMs / 1000)).toFixed(0)],
       ['peak RSS of the CLI', `${run.peakRssMb.toFixed(1)} MB  (target <= 150 MB)`],

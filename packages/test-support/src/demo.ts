@@ -31,8 +31,24 @@ async function main(): Promise<number> {
     await seedOrganization(moto.endpoint, {
       managementAccountId: '111111111111',
       accounts: [
-        { name: 'acme-prod', email: 'aws-prod@acme.example', ouPath: 'Workloads/Prod', tags: [{ key: 'CostCenter', value: 'CC-100' }, { key: 'Owner', value: 'Platform, Core' }] },
-        { name: 'acme-dev', email: 'aws-dev@acme.example', ouPath: 'Workloads/Dev', tags: [{ key: 'CostCenter', value: 'CC-200' }, { key: 'Owner', value: 'Jörg "JJ" Müller' }] },
+        {
+          name: 'acme-prod',
+          email: 'aws-prod@acme.example',
+          ouPath: 'Workloads/Prod',
+          tags: [
+            { key: 'CostCenter', value: 'CC-100' },
+            { key: 'Owner', value: 'Platform, Core' },
+          ],
+        },
+        {
+          name: 'acme-dev',
+          email: 'aws-dev@acme.example',
+          ouPath: 'Workloads/Dev',
+          tags: [
+            { key: 'CostCenter', value: 'CC-200' },
+            { key: 'Owner', value: 'Jörg "JJ" Müller' },
+          ],
+        },
         { name: 'acme-security', email: 'aws-sec@acme.example', ouPath: 'Security', tags: [{ key: 'CostCenter', value: '=SUM(A1:A9)' }] },
       ],
     });
@@ -51,7 +67,19 @@ async function main(): Promise<number> {
     await createBucket(moto.endpoint, BUCKET);
     console.log(`seeded table ${TABLE} (2 active tenants, 1 inactive) and bucket ${BUCKET}\n`);
 
-    const args = ['collect', '--table', TABLE, '--role-name', 'OrgMetaReader', '--bucket', BUCKET, '--save-local', '--out-dir', OUT_DIR, '--ou-path'];
+    const args = [
+      'collect',
+      '--table',
+      TABLE,
+      '--role-name',
+      'OrgMetaReader',
+      '--bucket',
+      BUCKET,
+      '--save-local',
+      '--out-dir',
+      OUT_DIR,
+      '--ou-path',
+    ];
     console.log(`$ orgmeta ${args.join(' ')}`);
     const run = spawnSync(CLI_MAIN, args, {
       stdio: 'inherit',

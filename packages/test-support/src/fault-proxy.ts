@@ -27,8 +27,7 @@ export interface ProxiedCall {
 }
 
 export type FaultResponse =
-  | { readonly kind: 'error'; readonly status: number; readonly code: string; readonly message?: string }
-  | { readonly kind: 'drop' };
+  { readonly kind: 'error'; readonly status: number; readonly code: string; readonly message?: string } | { readonly kind: 'drop' };
 
 export interface FaultRule {
   readonly when: (call: ProxiedCall) => boolean;
@@ -125,10 +124,16 @@ function operationOf(req: IncomingMessage, service: string, body: string): strin
 
 function errorBody(service: string, status: number, code: string, message: string): { headers: Record<string, string>; body: string } {
   if (JSON_PROTOCOL_SERVICES.has(service)) {
-    return { headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code }, body: JSON.stringify({ __type: code, Message: message, message }) };
+    return {
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code },
+      body: JSON.stringify({ __type: code, Message: message, message }),
+    };
   }
   if (service === 's3') {
-    return { headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>` };
+    return {
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`,
+    };
   }
   const type = status >= 500 ? 'Receiver' : 'Sender';
   return {
@@ -175,7 +180,12 @@ function syntheticAnswer(managementAccountId: string, size: number, operation: s
     }
     case 'ListTagsForResource': {
       const index = Number(input.ResourceId ?? 0) % 1000;
-      return { Tags: [{ Key: 'CostCenter', Value: `CC-${index % 7}` }, { Key: 'Owner', Value: `team-${index % 5}, "core"` }] };
+      return {
+        Tags: [
+          { Key: 'CostCenter', Value: `CC-${index % 7}` },
+          { Key: 'Owner', Value: `team-${index % 5}, "core"` },
+        ],
+      };
     }
     default:
       return undefined;
@@ -200,7 +210,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const inFlight = new Map<string, number>();
   let rules = [...(options.rules ?? [])];
   const ruleUses = new Map<FaultRule, number>();
-  let stats = { calls: {} as Record<string, number>, throttled: {} as Record<string, number>, maxInFlightPerAccount: 0, injected: 0, assumeRoleByAccount: {} as Record<string, number> };
+  let stats = {
+    calls: {} as Record<string, number>,
+    throttled: {} as Record<string, number>,
+    maxInFlightPerAccount: 0,
+    injected: 0,
+    assumeRoleByAccount: {} as Record<string, number>,
+  };
 
   const takeToken = (key: string, limit: RateLimit): boolean => {
     const now = Date.now();
@@ -256,13 +272,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const limit = options.rateLimits?.find((l) => l.operation === operation);
       if (limit && !takeToken(`${account ?? '-'}|${operation}`, limit)) {
         stats.throttled[operation] = (stats.throttled[operation] ?? 0) + 1;
-        return sendError(res, service, 400, service === 'organizations' ? 'TooManyRequestsException' : 'ThrottlingException', 'Rate exceeded');
+        return sendError(
+          res,
+          service,
+          400,
+          service === 'organizations' ? 'TooManyRequestsException' : 'ThrottlingException',
+          'Rate exceeded',
+        );
       }
       const synthetic = service === 'organizations' && account ? options.syntheticOrganizations?.[account] : undefined;
       const answer = synthetic && account ? syntheticAnswer(account, synthetic.accounts, operation, text) : undefined;
       if (answer) {
         const payload = JSON.stringify(answer);
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'fault-proxy', 'content-length': Buffer.byteLength(payload) });
+        res.writeHead(200, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-requestid': 'fault-proxy',
+          'content-length': Buffer.byteLength(payload),
+        });
         res.end(payload);
         return;
       }

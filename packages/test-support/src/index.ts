@@ -5,5 +5,15 @@ export type { CliResult } from './run-cli';
 export { actAs, clientOptions, createBucket, seedOrganization, seedTenantTable, tenantItem } from './seed';
 export type { CreatedAccount, CreatedOrganization, SeedAccount, SeedOrganization, SeedTag, TenantItem } from './seed';
 export { startFaultProxy } from './fault-proxy';
-export type { FaultProxy, FaultProxyOptions, FaultProxyStats, FaultResponse, FaultRule, ProxiedCall, RateLimit, ShortLivedCredentials, SyntheticOrganization } from './fault-proxy';
+export type {
+  FaultProxy,
+  FaultProxyOptions,
+  FaultProxyStats,
+  FaultResponse,
+  FaultRule,
+  ProxiedCall,
+  RateLimit,
+  ShortLivedCredentials,
+  SyntheticOrganization,
+} from './fault-proxy';
 export { S3Objects, motoEndpoint } from './s3-objects';

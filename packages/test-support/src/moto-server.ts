@@ -24,7 +24,8 @@ export function freePort(): Promise<number> {
 async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto server exited with code ${child.exitCode}; is moto installed? (pip install "moto[server]")`);
+    if (child.exitCode !== null)
+      throw new Error(`moto server exited with code ${child.exitCode}; is moto installed? (pip install "moto[server]")`);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) return;

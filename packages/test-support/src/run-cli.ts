@@ -12,7 +12,10 @@ export interface CliResult {
 export const CLI_MAIN = join(__dirname, '..', '..', '..', 'apps', 'cli', 'lib', 'main.js');
 
 /** Runs the real `orgmeta` as a child process, with only the given environment (plus PATH). */
-export function runOrgmeta(args: readonly string[], options: { env: Record<string, string>; cwd: string; timeoutMs?: number }): Promise<CliResult> {
+export function runOrgmeta(
+  args: readonly string[],
+  options: { env: Record<string, string>; cwd: string; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(CLI_MAIN, [...args], {
       cwd: options.cwd,

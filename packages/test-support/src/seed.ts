@@ -43,7 +43,11 @@ export interface CreatedOrganization {
 
 const REGION = 'us-east-1';
 
-export function clientOptions(endpoint: string, credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region = REGION) {
+export function clientOptions(
+  endpoint: string,
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  region = REGION,
+) {
   return {
     endpoint,
     region,
@@ -54,7 +58,9 @@ export function clientOptions(endpoint: string, credentials?: { accessKeyId: str
 /** Credentials that act as `accountId` in moto (it accepts any role name). */
 export async function actAs(endpoint: string, accountId: string) {
   const sts = new STSClient(clientOptions(endpoint));
-  const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/seed`, RoleSessionName: 'seed' }));
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/seed`, RoleSessionName: 'seed' }),
+  );
   if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error('moto returned no credentials');
   return { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
 }
@@ -102,7 +108,10 @@ export async function seedOrganization(endpoint: string, spec: SeedOrganization)
 /** A tenant-table item given as raw attribute values, so tests can write wrong types too. */
 export type TenantItem = Record<string, AttributeValue>;
 
-export function tenantItem(tenantId: string, fields: { name?: string; status?: string; service?: string; roleName?: string; externalId?: string } = {}): TenantItem {
+export function tenantItem(
+  tenantId: string,
+  fields: { name?: string; status?: string; service?: string; roleName?: string; externalId?: string } = {},
+): TenantItem {
   const item: TenantItem = {
     tenant_id: { S: tenantId },
     status: { S: fields.status ?? 'active' },

@@ -17,7 +17,11 @@ describe('fault proxy in front of moto', () => {
 
   it('answers over the rate limit like AWS, per account and operation', async () => {
     // The latency keeps all three calls in flight together, so the in-flight count is certain.
-    const proxy = await startFaultProxy({ target: moto.endpoint, latencyMs: 200, rateLimits: [{ operation: 'ListAccounts', tps: 1, burst: 2 }] });
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      latencyMs: 200,
+      rateLimits: [{ operation: 'ListAccounts', tps: 1, burst: 2 }],
+    });
     try {
       const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
       const outcomes = await Promise.allSettled([1, 2, 3].map(() => orgs.send(new ListAccountsCommand({}))));
@@ -34,12 +38,21 @@ describe('fault proxy in front of moto', () => {
     const denied = `arn:aws:iam::${MANAGEMENT}:role/Revoked`;
     const proxy = await startFaultProxy({
       target: moto.endpoint,
-      rules: [{ when: (call) => call.operation === 'AssumeRole' && call.roleArn === denied, respond: { kind: 'error', status: 403, code: 'AccessDenied' } }],
+      rules: [
+        {
+          when: (call) => call.operation === 'AssumeRole' && call.roleArn === denied,
+          respond: { kind: 'error', status: 403, code: 'AccessDenied' },
+        },
+      ],
     });
     try {
       const sts = new STSClient({ ...clientOptions(proxy.endpoint), ...noRetries });
-      await expect(sts.send(new AssumeRoleCommand({ RoleArn: denied, RoleSessionName: 's' }))).rejects.toMatchObject({ name: 'AccessDenied' });
-      await expect(sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MANAGEMENT}:role/Fine`, RoleSessionName: 's' }))).resolves.toBeDefined();
+      await expect(sts.send(new AssumeRoleCommand({ RoleArn: denied, RoleSessionName: 's' }))).rejects.toMatchObject({
+        name: 'AccessDenied',
+      });
+      await expect(
+        sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MANAGEMENT}:role/Fine`, RoleSessionName: 's' })),
+      ).resolves.toBeDefined();
     } finally {
       await proxy.stop();
     }
@@ -48,7 +61,12 @@ describe('fault proxy in front of moto', () => {
   it('fails the Nth call of an operation for an account it learned from AssumeRole', async () => {
     const proxy = await startFaultProxy({
       target: moto.endpoint,
-      rules: [{ when: (c) => c.operation === 'ListAccounts' && c.account === MANAGEMENT && c.nth === 2, respond: { kind: 'error', status: 400, code: 'AccessDeniedException' } }],
+      rules: [
+        {
+          when: (c) => c.operation === 'ListAccounts' && c.account === MANAGEMENT && c.nth === 2,
+          respond: { kind: 'error', status: 400, code: 'AccessDeniedException' },
+        },
+      ],
     });
     try {
       const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
@@ -61,7 +79,10 @@ describe('fault proxy in front of moto', () => {
   });
 
   it('drops the connection when told to', async () => {
-    const proxy = await startFaultProxy({ target: moto.endpoint, rules: [{ when: (c) => c.operation === 'ListAccounts', respond: { kind: 'drop' }, times: 1 }] });
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      rules: [{ when: (c) => c.operation === 'ListAccounts', respond: { kind: 'drop' }, times: 1 }],
+    });
     try {
       const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
       await expect(orgs.send(new ListAccountsCommand({}))).rejects.toThrow();

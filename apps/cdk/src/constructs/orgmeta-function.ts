@@ -48,7 +48,10 @@ export class OrgmetaFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: OrgmetaFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
-    const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `orgmeta ${props.handler}` });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `orgmeta ${props.handler}`,
+    });
     super(scope, id, {
       entry: join(HANDLERS_DIR, props.entryFile),
       handler: props.handler,

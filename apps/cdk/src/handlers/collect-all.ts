@@ -10,7 +10,9 @@ export async function handler(): Promise<RunSummary['totals'] & { runId: string 
   const { summary, manifest } = await collectRun(config, deps);
   if (summary.totals.failed > 0 || manifest.error) {
     const failed = summary.tenants.filter((t) => t.status === 'failed').map((t) => `${t.tenantId} (${t.error?.code})`);
-    throw new RunFailedError(`Run ${summary.runId}: ${failed.length} tenant(s) failed: ${failed.join(', ')}${manifest.error ? `; ${manifest.error}` : ''}`);
+    throw new RunFailedError(
+      `Run ${summary.runId}: ${failed.length} tenant(s) failed: ${failed.join(', ')}${manifest.error ? `; ${manifest.error}` : ''}`,
+    );
   }
   return { runId: summary.runId, ...summary.totals };
 }

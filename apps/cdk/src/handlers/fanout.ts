@@ -1,4 +1,14 @@
-import { collectTenant, failedResult, planRun, selectTenants, startRun, summarizeRun, writeManifest, type InvalidRecord, type TenantResult } from '@orgmeta/core';
+import {
+  collectTenant,
+  failedResult,
+  planRun,
+  selectTenants,
+  startRun,
+  summarizeRun,
+  writeManifest,
+  type InvalidRecord,
+  type TenantResult,
+} from '@orgmeta/core';
 import { RunFailedError, lambdaRuntime } from './runtime';
 
 /** What the state machine carries: no ExternalId ever enters the execution history. */
@@ -48,7 +58,9 @@ export async function collectOneTenant(event: RunRef & { readonly tenant: Tenant
   const { config, deps } = lambdaRuntime();
   // Role name and ExternalId come from the table here, not from the execution's state.
   const records = await deps.tenantSource.readTenantRecords();
-  const tenant = selectTenants(records, { status: config.tenantStatus, service: config.tenantService }).tenants.find((t) => t.tenantId === event.tenant.tenantId);
+  const tenant = selectTenants(records, { status: config.tenantStatus, service: config.tenantService }).tenants.find(
+    (t) => t.tenantId === event.tenant.tenantId,
+  );
   if (!tenant) {
     return failedResult(event.tenant, {
       code: 'TenantNotSelected',
@@ -62,7 +74,9 @@ export async function collectOneTenant(event: RunRef & { readonly tenant: Tenant
 }
 
 /** Step 3: the manifest from every tenant's result; fails the execution when any tenant failed. */
-export async function writeRunManifest(event: ListTenantsOutput & { readonly results: readonly TenantResult[] }): Promise<{ runId: string; failed: number }> {
+export async function writeRunManifest(
+  event: ListTenantsOutput & { readonly results: readonly TenantResult[] },
+): Promise<{ runId: string; failed: number }> {
   const { config, deps } = lambdaRuntime();
   const summary = summarizeRun(
     { runId: event.runId, startedAt: new Date(event.startedAt) },
@@ -72,7 +86,9 @@ export async function writeRunManifest(event: ListTenantsOutput & { readonly res
   );
   const manifest = await writeManifest(summary, config, deps);
   if (summary.totals.failed > 0 || manifest.error) {
-    throw new RunFailedError(`Run ${summary.runId}: ${summary.totals.failed} of ${summary.totals.tenants} tenant(s) failed${manifest.error ? `; ${manifest.error}` : ''}`);
+    throw new RunFailedError(
+      `Run ${summary.runId}: ${summary.totals.failed} of ${summary.totals.tenants} tenant(s) failed${manifest.error ? `; ${manifest.error}` : ''}`,
+    );
   }
   return { runId: summary.runId, failed: 0 };
 }

@@ -36,7 +36,14 @@ export async function runTenants(context: CommandContext): Promise<number> {
     `${tenants.length} tenant(s) selected (status "${config.tenantStatus}", service "${config.tenantService}") from ${config.tableName}.`,
   ];
   if (invalidRecords.length > 0) {
-    lines.push('', `${invalidRecords.length} invalid row(s), skipped:`, textTable(['ITEM', 'WHY'], invalidRecords.map((r) => [r.key, r.reason])));
+    lines.push(
+      '',
+      `${invalidRecords.length} invalid row(s), skipped:`,
+      textTable(
+        ['ITEM', 'WHY'],
+        invalidRecords.map((r) => [r.key, r.reason]),
+      ),
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT_OK;

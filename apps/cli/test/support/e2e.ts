@@ -11,7 +11,10 @@ export function workDir(): string {
 }
 
 /** Runs the built CLI against moto with only the given variables set. */
-export function orgmeta(args: string[], options: { env?: Record<string, string>; cwd?: string; endpoint?: string } = {}): Promise<CliResult> {
+export function orgmeta(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; endpoint?: string } = {},
+): Promise<CliResult> {
   return runOrgmeta(args, {
     cwd: options.cwd ?? workDir(),
     env: { ...emulatorEnvironment(options.endpoint ?? motoEndpoint()), ...options.env },

@@ -1,9 +1,9 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { OrganizationAccess, OrganizationReader, TenantAccess } from '@orgmeta/core';
+import type { OrganizationConnector, OrganizationReader, AssumeRoleTarget } from '@orgmeta/core';
 import { clientConfig, type AwsClientSettings } from './client-config';
 import { OrganizationPacer, paceClient } from './organization-pacer';
-import { OrganizationsReader } from './organizations-reader';
+import { SdkOrganizationReader } from './sdk-organization-reader';
 
 export interface StsOrganizationAccessSettings extends AwsClientSettings {
   /** Assumed-role session length; the SDK refreshes the credentials 5 minutes before they expire. */
@@ -15,10 +15,10 @@ export interface StsOrganizationAccessSettings extends AwsClientSettings {
 }
 
 /** Assumes each tenant's role and gives a reader with its own Organizations client. */
-export class StsOrganizationAccess implements OrganizationAccess {
+export class StsOrganizationConnector implements OrganizationConnector {
   constructor(private readonly settings: StsOrganizationAccessSettings) {}
 
-  async connect(access: TenantAccess): Promise<OrganizationReader> {
+  async connect(access: AssumeRoleTarget): Promise<OrganizationReader> {
     const config = clientConfig(this.settings);
     const assumeRole = fromTemporaryCredentials({
       params: {
@@ -41,6 +41,6 @@ export class StsOrganizationAccess implements OrganizationAccess {
     // One client and one pacer per tenant: each organization has its own rate limit.
     const client = new OrganizationsClient({ ...config, credentials });
     paceClient(client, new OrganizationPacer({ maxRps: this.settings.orgRps, onThrottle: this.settings.onThrottle }));
-    return new OrganizationsReader(client);
+    return new SdkOrganizationReader(client);
   }
 }

@@ -28,7 +28,7 @@ function toAccount(account: SdkAccount): Account {
 }
 
 /** One organization seen through one tenant's credentials; one client per tenant. */
-export class OrganizationsReader implements OrganizationReader {
+export class SdkOrganizationReader implements OrganizationReader {
   constructor(private readonly client: OrganizationsClient) {}
 
   async describeOrganization(): Promise<Organization> {

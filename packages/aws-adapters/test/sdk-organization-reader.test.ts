@@ -1,13 +1,18 @@
-import { DescribeOrganizationCommand, ListAccountsCommand, ListTagsForResourceCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListTagsForResourceCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
-import { OrganizationsReader } from '../src';
+import { SdkOrganizationReader } from '../src';
 
 // Shapes moto cannot produce: empty pages that still carry a NextToken, paged tags, answers with only the legacy Status.
-describe('OrganizationsReader', () => {
+describe('SdkOrganizationReader', () => {
   const organizations = mockClient(OrganizationsClient);
   beforeEach(() => organizations.reset());
 
-  async function allAccounts(reader: OrganizationsReader) {
+  async function allAccounts(reader: SdkOrganizationReader) {
     const ids: string[] = [];
     for await (const page of reader.listAccounts()) ids.push(...page.map((a) => a.id));
     return ids;
@@ -25,7 +30,7 @@ describe('OrganizationsReader', () => {
       requests.push({ ...input });
       return pages.shift();
     });
-    const ids = await allAccounts(new OrganizationsReader(new OrganizationsClient({ region: 'us-east-1' })));
+    const ids = await allAccounts(new SdkOrganizationReader(new OrganizationsClient({ region: 'us-east-1' })));
     expect(ids).toEqual(['111111111111', '222222222222']);
     expect(requests).toEqual([{ MaxResults: 20 }, { MaxResults: 20, NextToken: 't1' }, { MaxResults: 20, NextToken: 't2' }]);
   });
@@ -38,16 +43,17 @@ describe('OrganizationsReader', () => {
       ],
     });
     const states: string[] = [];
-    for await (const page of new OrganizationsReader(new OrganizationsClient({ region: 'us-east-1' })).listAccounts()) states.push(...page.map((a) => a.state));
+    for await (const page of new SdkOrganizationReader(new OrganizationsClient({ region: 'us-east-1' })).listAccounts())
+      states.push(...page.map((a) => a.state));
     expect(states).toEqual(['PENDING_CLOSURE', 'SUSPENDED']);
   });
 
-  it('reads every page of an account\'s tags', async () => {
+  it("reads every page of an account's tags", async () => {
     organizations
       .on(ListTagsForResourceCommand)
       .resolvesOnce({ Tags: [{ Key: 'a', Value: '1' }], NextToken: 'n' })
       .resolvesOnce({ Tags: [{ Key: 'b', Value: '2' }] });
-    const tags = await new OrganizationsReader(new OrganizationsClient({ region: 'us-east-1' })).listTags('111111111111');
+    const tags = await new SdkOrganizationReader(new OrganizationsClient({ region: 'us-east-1' })).listTags('111111111111');
     expect(tags).toEqual([
       { key: 'a', value: '1' },
       { key: 'b', value: '2' },
@@ -56,9 +62,14 @@ describe('OrganizationsReader', () => {
 
   it('maps the organization description', async () => {
     organizations.on(DescribeOrganizationCommand).resolves({
-      Organization: { Id: 'o-1', Arn: 'arn:aws:organizations::111111111111:organization/o-1', MasterAccountId: '111111111111', MasterAccountEmail: 'root@example.com' },
+      Organization: {
+        Id: 'o-1',
+        Arn: 'arn:aws:organizations::111111111111:organization/o-1',
+        MasterAccountId: '111111111111',
+        MasterAccountEmail: 'root@example.com',
+      },
     });
-    expect(await new OrganizationsReader(new OrganizationsClient({ region: 'us-east-1' })).describeOrganization()).toEqual({
+    expect(await new SdkOrganizationReader(new OrganizationsClient({ region: 'us-east-1' })).describeOrganization()).toEqual({
       id: 'o-1',
       arn: 'arn:aws:organizations::111111111111:organization/o-1',
       managementAccountId: '111111111111',
