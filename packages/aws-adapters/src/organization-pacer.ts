@@ -1,6 +1,6 @@
+import { isThrottlingCode } from '@orgmeta/core';
 import type { Client } from '@smithy/types';
 
-const THROTTLING_CODES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
 const MIN_RPS = 0.5;
 // AIMD: back off by a fifth on a throttled answer, win it back over a few successes. Halving
 // (TCP-style) was measured to cost ~15% wall time for one stray throttle at the limit.
@@ -96,7 +96,7 @@ export class OrganizationPacer {
       this.onSuccess();
       return result;
     } catch (error) {
-      if (THROTTLING_CODES.has((error as { name?: string }).name ?? '')) this.onThrottle();
+      if (isThrottlingCode((error as { name?: string }).name ?? '')) this.onThrottle();
       throw error;
     }
   }

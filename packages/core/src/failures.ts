@@ -1,4 +1,5 @@
 import type { CollectConfig } from './config';
+import { COLLECTOR_CREDENTIAL_ERROR_CODES, isThrottlingCode, isTransientNetworkCode } from './error-codes';
 import { TenantCollectionError, type FailureDetails } from './errors';
 
 /** The step of a tenant's collection an error came from; hints depend on it. */
@@ -12,28 +13,6 @@ export interface FailureContext {
   readonly prefix: string;
   readonly maxAttempts: number;
 }
-
-const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'SlowDown', 'RequestLimitExceeded']);
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'TimeoutError',
-  'RequestTimeout',
-  'NetworkingError',
-]);
-const COLLECTOR_CREDENTIALS = new Set([
-  'CredentialsProviderError',
-  'InvalidClientTokenId',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'UnrecognizedClientException',
-  'SignatureDoesNotMatch',
-  'InvalidAccessKeyId',
-]);
 
 /** The code an error carries: the AWS error code (`name`), or a Node.js system error code. */
 export function errorCode(error: unknown): string {
@@ -57,16 +36,16 @@ function organizationsPermissionHint(context: FailureContext, action: string): s
 
 /** A remediation an operator can act on, for a given error code at a given stage. */
 export function remediationHint(stage: CollectionStage, code: string, context: FailureContext): string {
-  if (THROTTLING.has(code)) {
+  if (isThrottlingCode(code)) {
     return `AWS kept throttling after ${context.maxAttempts} attempts; re-run later, lower --tenant-concurrency/--account-concurrency, or raise --max-attempts.`;
   }
-  if (NETWORK.has(code)) {
+  if (isTransientNetworkCode(code)) {
     return 'A network error persisted through every retry; check connectivity to the AWS endpoints (proxy, VPC endpoints, AWS_ENDPOINT_URL) and re-run.';
   }
   if (code === 'InterruptedError') {
     return 'The run was stopped (Ctrl-C or SIGTERM) before this tenant finished; re-run it with --tenant.';
   }
-  if (COLLECTOR_CREDENTIALS.has(code)) {
+  if (COLLECTOR_CREDENTIAL_ERROR_CODES.has(code)) {
     return "The collector's own AWS credentials are missing, expired or invalid; configure them (AWS_PROFILE, SSO login, or the instance/Lambda role) and re-run.";
   }
   switch (stage) {

@@ -1,6 +1,14 @@
 export { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 export { COLLECT_SETTINGS, resolveCollectConfig } from './config';
 export type { CollectConfig, ConfigInput, ConfigRequirements } from './config';
+export {
+  COLLECTOR_CREDENTIAL_ERROR_CODES,
+  THROTTLING_ERROR_CODES,
+  TRANSIENT_NETWORK_ERROR_CODES,
+  isThrottlingCode,
+  isTransientNetworkCode,
+} from './error-codes';
+export { MASK, MAX_DISPLAY_LENGTH, SecretMasker, displaySafe } from './redaction';
 export { ConfigError, InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
 export type { FailureDetails } from './errors';
 export { describeFailure, errorCode, remediationHint } from './failures';

@@ -1,6 +1,7 @@
 import {
   collectTenant,
   failedResult,
+  isThrottlingCode,
   planRun,
   selectTenants,
   startRun,
@@ -51,8 +52,6 @@ export class TenantThrottledError extends Error {
   }
 }
 
-const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException']);
-
 /** Step 2 (one per tenant, in the Map): collect and write one tenant's report. */
 export async function collectOneTenant(event: RunRef & { readonly tenant: TenantRef }): Promise<TenantResult> {
   const { config, deps } = lambdaRuntime();
@@ -69,7 +68,7 @@ export async function collectOneTenant(event: RunRef & { readonly tenant: Tenant
     });
   }
   const result = await collectTenant(tenant, config, deps, { runId: event.runId, startedAt: new Date(event.startedAt) });
-  if (result.error && THROTTLING.has(result.error.code)) throw new TenantThrottledError(`${tenant.tenantId}: ${result.error.message}`);
+  if (result.error && isThrottlingCode(result.error.code)) throw new TenantThrottledError(`${tenant.tenantId}: ${result.error.message}`);
   return result;
 }
 

@@ -1,0 +1,49 @@
+/**
+ * The one classification of AWS and network error codes. Failure hints, the adapters'
+ * pacing and the fan-out's retries all decide from these lists.
+ */
+
+/** AWS throttling answers: retried with backoff, and slow the organization's pace down. */
+export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'SlowDown',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+]);
+
+/** Connection problems that may go away on a retry. */
+export const TRANSIENT_NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'TimeoutError',
+  'RequestTimeout',
+  'NetworkingError',
+]);
+
+/** The collector's own credentials are the problem, not the tenant's role. */
+export const COLLECTOR_CREDENTIAL_ERROR_CODES: ReadonlySet<string> = new Set([
+  'CredentialsProviderError',
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+]);
+
+export function isThrottlingCode(code: string): boolean {
+  return THROTTLING_ERROR_CODES.has(code);
+}
+
+export function isTransientNetworkCode(code: string): boolean {
+  return TRANSIENT_NETWORK_ERROR_CODES.has(code);
+}
