@@ -239,7 +239,7 @@ export async function collectTenant(
       sha256Hex: sha256Hex(body),
       metadata: { 'run-id': runId, 'row-count': String(accounts.length) },
     };
-    // Local first: when the upload then fails, the operator still has the data (SPEC: "the local copy stays").
+    // Local first: when the upload then fails, the operator still has the data (docs/outputs.md: "the local copy stays").
     let localPath: string | undefined;
     if (deps.sinks.local) {
       const sink = deps.sinks.local;

@@ -39,7 +39,7 @@ function wrongStringAttribute(record: TenantRecord, names: readonly string[]): s
 }
 
 /**
- * Picks the tenants to collect from the raw table items, as SPEC.md says:
+ * Picks the tenants to collect from the raw table items, as docs/configuration.md ("Tenant table") says:
  * status/service match (trimmed, case-insensitive), bad items are reported and skipped,
  * numeric IDs are zero-padded, duplicates are collected once.
  */
