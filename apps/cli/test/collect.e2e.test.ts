@@ -224,14 +224,15 @@ describe('orgmeta collect (end to end against moto)', () => {
   it('lists the invalid rows with why, and skips inactive and other-service tenants', () => {
     expect(summary.invalidRecords).toEqual(
       expect.arrayContaining([
-        { key: 'tenant_id=not-a-number', reason: 'tenant_id "not-a-number" is not a 12-digit account ID' },
-        { key: expect.stringContaining('no usable tenant_id'), reason: 'missing tenant_id attribute' },
-        { key: 'tenant_id=101000000007', reason: 'attribute status must be a string (S), found N' },
+        // Named by the table's own key (seedTenantTable keys items on pk=item-NNNN), however bad their tenant_id.
+        { key: 'pk=item-0007', reason: 'tenant_id "not-a-number" is not a 12-digit account ID' },
+        { key: 'pk=item-0008', reason: 'missing tenant_id attribute' },
+        { key: 'pk=item-0009', reason: 'attribute status must be a string (S), found N' },
         {
-          key: expect.stringContaining('no usable tenant_id'),
+          key: 'pk=item-0010',
           reason: 'attribute tenant_id must be a string (S) or number (N), found BOOL',
         },
-        { key: 'tenant_id=101000000008', reason: 'attribute tenant_name must be a string (S), found L' },
+        { key: 'pk=item-0011', reason: 'attribute tenant_name must be a string (S), found L' },
       ]),
     );
     expect(summary.invalidRecords).toHaveLength(5);

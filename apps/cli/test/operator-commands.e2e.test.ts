@@ -66,7 +66,7 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
       expect(lines.find((l) => l.startsWith(HEALTHY))).toMatch(/Healthy\s+OrgMetaReader\s+set$/);
       expect(lines.find((l) => l.startsWith(DENIED))).toMatch(/Revoked\s+CustomReader\s+no$/);
       expect(run.stdout).toContain('3 tenant(s) selected');
-      expect(run.stdout).toContain('tenant_id=bad-id');
+      expect(run.stdout).toContain('pk=item-0004');
       expect(run.stdout).not.toContain(EXTERNAL_ID);
       expect(run.stdout).not.toMatch(CONTROL_CHARACTERS);
     });
@@ -80,7 +80,7 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
         { tenantId: DENIED, tenantName: 'Revoked', roleName: 'CustomReader', externalIdSet: false },
         { tenantId: NO_ORG, tenantName: 'Standalone', externalIdSet: false },
       ]);
-      expect(listed.invalidRecords).toEqual([{ key: 'tenant_id=bad-id', reason: 'tenant_id "bad-id" is not a 12-digit account ID' }]);
+      expect(listed.invalidRecords).toEqual([{ key: 'pk=item-0004', reason: 'tenant_id "bad-id" is not a 12-digit account ID' }]);
       expect(run.stdout).not.toContain(EXTERNAL_ID);
     });
   });

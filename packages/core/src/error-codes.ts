@@ -40,6 +40,18 @@ export const COLLECTOR_CREDENTIAL_ERROR_CODES: ReadonlySet<string> = new Set([
   'InvalidAccessKeyId',
 ]);
 
+/** The caller lacks a permission (service spellings differ). */
+export const ACCESS_DENIED_ERROR_CODES: ReadonlySet<string> = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedException',
+]);
+
+export function isAccessDeniedCode(code: string): boolean {
+  return ACCESS_DENIED_ERROR_CODES.has(code);
+}
+
 export function isThrottlingCode(code: string): boolean {
   return THROTTLING_ERROR_CODES.has(code);
 }

@@ -2,9 +2,11 @@ export { partitionForRegion, roleArn, roleSessionName } from './aws-names';
 export { COLLECT_SETTINGS, resolveCollectConfig } from './config';
 export type { CollectConfig, ConfigInput, ConfigRequirements } from './config';
 export {
+  ACCESS_DENIED_ERROR_CODES,
   COLLECTOR_CREDENTIAL_ERROR_CODES,
   THROTTLING_ERROR_CODES,
   TRANSIENT_NETWORK_ERROR_CODES,
+  isAccessDeniedCode,
   isThrottlingCode,
   isTransientNetworkCode,
 } from './error-codes';
@@ -41,12 +43,14 @@ export type {
   Account,
   AccountWithDetails,
   InvalidRecord,
+  KeyAttribute,
   Organization,
   RunSummary,
   Tag,
   Tenant,
   TenantAttribute,
   TenantRecord,
+  TenantScan,
   TenantReport,
   TenantResult,
   TenantStatus,

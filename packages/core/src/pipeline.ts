@@ -82,8 +82,9 @@ export interface RunPlan {
 /** Reads the tenant table and decides who to collect. Throws when the table cannot be read. */
 export async function planRun(config: CollectConfig, deps: Pick<PipelineDependencies, 'tenantSource' | 'logger'>): Promise<RunPlan> {
   const { logger } = deps;
-  const records = await deps.tenantSource.readTenantRecords();
-  const selection = selectTenants(records, { status: config.tenantStatus, service: config.tenantService });
+  const scan = await deps.tenantSource.scanTenants();
+  for (const warning of scan.warnings) logger.warn(warning);
+  const selection = selectTenants(scan.records, { status: config.tenantStatus, service: config.tenantService });
   for (const warning of selection.warnings) logger.warn(warning);
   for (const invalid of selection.invalidRecords) logger.warn(`Skipped tenant-table item ${invalid.key}: ${invalid.reason}`);
   const { tenants, unknownTenantIds } = narrowToRequested(selection.tenants, config.tenantIds);

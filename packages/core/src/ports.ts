@@ -1,4 +1,4 @@
-import type { Account, Organization, Tag, TenantRecord, TenantReport } from './types';
+import type { Account, Organization, Tag, TenantReport, TenantScan } from './types';
 
 /** Structured log fields; values must never hold secrets. */
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -11,9 +11,9 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-/** Gives every item of the tenant table (all pages). */
+/** Gives every item of the tenant table (all pages), each with its primary key. */
 export interface TenantSource {
-  readTenantRecords(): Promise<TenantRecord[]>;
+  scanTenants(): Promise<TenantScan>;
 }
 
 export interface AssumeRoleTarget {

@@ -1,3 +1,4 @@
+import { displaySafe } from './redaction';
 import type { InvalidRecord, Tenant, TenantAttribute, TenantRecord } from './types';
 
 export interface TenantSelectionCriteria {
@@ -18,10 +19,21 @@ function normalised(text: string): string {
   return text.trim().toLowerCase();
 }
 
-/** How the operator finds the item: by tenant_id when it has one, else by its scan position. */
+// A key value is untrusted text from the table: shown on one line, and short.
+const KEY_VALUE_MAX_LENGTH = 128;
+
+/**
+ * How the operator finds the item: by the table's own key attributes (`pk=tenant#42`,
+ * `pk=…,sk=…`); when the key schema is unknown, by tenant_id, else by its scan position.
+ */
 function recordKey(record: TenantRecord, position: number): string {
-  const id = record.tenant_id;
-  if (id && id.type !== 'other') return `tenant_id=${id.value}`;
+  if (record.primaryKey.length > 0) {
+    return record.primaryKey
+      .map((k) => `${displaySafe(k.name, KEY_VALUE_MAX_LENGTH)}=${displaySafe(k.value, KEY_VALUE_MAX_LENGTH)}`)
+      .join(',');
+  }
+  const id = record.attributes.tenant_id;
+  if (id && id.type !== 'other') return `tenant_id=${displaySafe(id.value, KEY_VALUE_MAX_LENGTH)}`;
   return `item #${position + 1} of the scan (no usable tenant_id)`;
 }
 
@@ -33,7 +45,7 @@ function typeName(attribute: TenantAttribute): string {
   return attribute.type === 'other' ? attribute.dynamoType : attribute.type;
 }
 
-function wrongStringAttribute(record: TenantRecord, names: readonly string[]): string | undefined {
+function wrongStringAttribute(record: TenantRecord['attributes'], names: readonly string[]): string | undefined {
   const name = names.find((n) => record[n] !== undefined && record[n].type !== 'S');
   return name === undefined ? undefined : `attribute ${name} must be a string (S), found ${typeName(record[name])}`;
 }
@@ -50,8 +62,9 @@ export function selectTenants(records: readonly TenantRecord[], criteria: Tenant
   const wantedStatus = normalised(criteria.status);
   const wantedService = normalised(criteria.service);
 
-  records.forEach((record, position) => {
-    const key = recordKey(record, position);
+  records.forEach((item, position) => {
+    const key = recordKey(item, position);
+    const record = item.attributes;
     // status/service decide selection, so a bad type there is reported for every row;
     // the other attributes only matter for rows that are selected.
     const badSelector = wrongStringAttribute(record, ['status', 'service']);
@@ -102,6 +115,7 @@ export function selectTenants(records: readonly TenantRecord[], criteria: Tenant
       tenantName: stringValue(record.tenant_name)?.trim() ?? '',
       roleName: stringValue(record.role_name)?.trim() || undefined,
       externalId: stringValue(record.external_id) || undefined,
+      ...(item.primaryKey.length > 0 ? { primaryKey: item.primaryKey } : {}),
     });
   });
 

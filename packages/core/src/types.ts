@@ -7,6 +7,8 @@ export interface Tenant {
   readonly roleName?: string;
   /** Per-tenant STS ExternalId (`external_id` attribute). Secret: never log it. */
   readonly externalId?: string;
+  /** The primary key of the tenant's item, when the table's key schema is known (e.g. to read the item again). */
+  readonly primaryKey?: readonly KeyAttribute[];
 }
 
 /** One attribute of a tenant-table item, with its DynamoDB type kept so bad types can be reported. */
@@ -15,11 +17,31 @@ export type TenantAttribute =
   | { readonly type: 'N'; readonly value: string }
   | { readonly type: 'other'; readonly dynamoType: string };
 
+/** One attribute of an item's primary key, as the table's key schema defines it. */
+export interface KeyAttribute {
+  readonly name: string;
+  /** DynamoDB key types: string, number, binary (the value then in base64). */
+  readonly type: 'S' | 'N' | 'B';
+  readonly value: string;
+}
+
 /** One raw tenant-table item as the tenant source read it. */
-export type TenantRecord = Readonly<Record<string, TenantAttribute>>;
+export interface TenantRecord {
+  readonly attributes: Readonly<Record<string, TenantAttribute>>;
+  /** The item's key attributes (partition key first); empty when the key schema could not be read. */
+  readonly primaryKey: readonly KeyAttribute[];
+}
+
+/** Everything one read of the tenant table gave. */
+export interface TenantScan {
+  /** Every item, all pages. */
+  readonly records: readonly TenantRecord[];
+  /** Notes for the operator about the read itself (e.g. why items cannot be named by their key). */
+  readonly warnings: readonly string[];
+}
 
 export interface InvalidRecord {
-  /** How to find the item in the table, e.g. `tenant_id=12345`. */
+  /** How to find the item in the table: its primary key (`pk=tenant#42`, `pk=…,sk=…`), else `tenant_id=…` or its scan position. */
   readonly key: string;
   readonly reason: string;
 }

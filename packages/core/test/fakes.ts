@@ -8,7 +8,9 @@ import type {
   ReportSink,
   Tag,
   AssumeRoleTarget,
+  TenantAttribute,
   TenantRecord,
+  TenantScan,
   TenantSource,
 } from '../src';
 
@@ -34,19 +36,42 @@ export class RecordingLogger implements Logger {
 }
 
 export class StaticTenantSource implements TenantSource {
-  constructor(private readonly records: TenantRecord[]) {}
-  async readTenantRecords(): Promise<TenantRecord[]> {
-    return this.records;
+  constructor(
+    private readonly records: TenantRecord[],
+    private readonly warnings: string[] = [],
+  ) {}
+  async scanTenants(): Promise<TenantScan> {
+    return { records: this.records, warnings: this.warnings };
   }
 }
 
+/** An item of a table whose key schema is unknown (no primary key attributes). */
+export function item(attributes: Record<string, TenantAttribute>): TenantRecord {
+  return { attributes, primaryKey: [] };
+}
+
 export function record(fields: Record<string, string | number>): TenantRecord {
-  return Object.fromEntries(
-    Object.entries(fields).map(([k, v]) => [
-      k,
-      typeof v === 'number' ? { type: 'N' as const, value: String(v) } : { type: 'S' as const, value: v },
-    ]),
+  return item(
+    Object.fromEntries(
+      Object.entries(fields).map(([k, v]) => [
+        k,
+        typeof v === 'number' ? { type: 'N' as const, value: String(v) } : { type: 'S' as const, value: v },
+      ]),
+    ),
   );
+}
+
+/** The same item, with these attributes added or replaced. */
+export function withAttributes(base: TenantRecord, attributes: Record<string, TenantAttribute>): TenantRecord {
+  return { ...base, attributes: { ...base.attributes, ...attributes } };
+}
+
+/** The same item in a table keyed on these string attributes (partition key first). */
+export function keyed(base: TenantRecord, key: Record<string, string>): TenantRecord {
+  return {
+    attributes: { ...base.attributes, ...Object.fromEntries(Object.entries(key).map(([k, v]) => [k, { type: 'S' as const, value: v }])) },
+    primaryKey: Object.entries(key).map(([name, value]) => ({ name, type: 'S' as const, value })),
+  };
 }
 
 export function activeTenant(tenantId: string, extra: Record<string, string> = {}): TenantRecord {

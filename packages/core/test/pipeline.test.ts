@@ -172,9 +172,16 @@ describe('collectRun', () => {
     expect(ouPathOf(withPaths.s3)).toBe('Root/Workloads/Prod');
   });
 
+  it("logs the tenant source's own notes about the read once", async () => {
+    const { deps, logger } = world({ '111111111111': healthy('111111111111') });
+    const source = new StaticTenantSource([activeTenant('111111111111')], ['Cannot read the key schema of tenant table tenants']);
+    await collectRun(config(), { ...deps, tenantSource: source });
+    expect(logger.messages('warn')).toEqual(['Cannot read the key schema of tenant table tenants']);
+  });
+
   it('does not write anything when the tenant table cannot be read', async () => {
     const { deps, s3, local } = world({});
-    const failing = { readTenantRecords: async () => Promise.reject(new Error('table gone')) };
+    const failing = { scanTenants: async () => Promise.reject(new Error('table gone')) };
     await expect(collectRun(config(), { ...deps, tenantSource: failing })).rejects.toThrow('table gone');
     expect(s3.objects.size + local.objects.size).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { selectTenants } from '../src';
-import { activeTenant, record } from './fakes';
+import { activeTenant, item, keyed, record, withAttributes } from './fakes';
 
 const CRITERIA = { status: 'active', service: 'AWS Cloud Usage' };
 
@@ -17,7 +17,26 @@ describe('selectTenants', () => {
     expect(selection.invalidRecords).toEqual([]);
   });
 
-  it('skips rows whose tenant_id is missing or not 12 digits, naming the item', () => {
+  it('names a bad item by the primary key of the table, whatever its key attributes are', () => {
+    // Prepare
+    const records = [
+      keyed(activeTenant('12345'), { pk: 'tenant#42' }),
+      keyed(record({ status: 'active', service: 'AWS Cloud Usage' }), { pk: 'customer#7', sk: 'aws' }),
+      keyed(activeTenant('111111111111'), { pk: 'tenant#1' }),
+    ];
+    // Act
+    const selection = selectTenants(records, CRITERIA);
+    // Assess
+    expect(selection.invalidRecords).toEqual([
+      { key: 'pk=tenant#42', reason: 'tenant_id "12345" is not a 12-digit account ID' },
+      { key: 'pk=customer#7,sk=aws', reason: 'missing tenant_id attribute' },
+    ]);
+    expect(selection.tenants).toEqual([
+      expect.objectContaining({ tenantId: '111111111111', primaryKey: [{ name: 'pk', type: 'S', value: 'tenant#1' }] }),
+    ]);
+  });
+
+  it('names a bad item by tenant_id, else its scan position, when the key schema is unknown', () => {
     const selection = selectTenants(
       [record({ status: 'active', service: 'AWS Cloud Usage', tenant_name: 'no id' }), activeTenant('12345'), activeTenant('abcdefghijkl')],
       CRITERIA,
@@ -39,17 +58,17 @@ describe('selectTenants', () => {
   it('reports attributes of the wrong type instead of crashing', () => {
     const selection = selectTenants(
       [
-        {
+        item({
           tenant_id: { type: 'S', value: '111111111111' },
           status: { type: 'N', value: '1' },
           service: { type: 'S', value: 'AWS Cloud Usage' },
-        },
-        {
+        }),
+        item({
           tenant_id: { type: 'other', dynamoType: 'L' },
           status: { type: 'S', value: 'active' },
           service: { type: 'S', value: 'AWS Cloud Usage' },
-        },
-        { ...activeTenant('222222222222'), external_id: { type: 'other', dynamoType: 'BOOL' } },
+        }),
+        withAttributes(activeTenant('222222222222'), { external_id: { type: 'other', dynamoType: 'BOOL' } }),
       ],
       CRITERIA,
     );

@@ -56,7 +56,7 @@ export class TenantThrottledError extends Error {
 export async function collectOneTenant(event: RunRef & { readonly tenant: TenantRef }): Promise<TenantResult> {
   const { config, deps } = lambdaRuntime();
   // Role name and ExternalId come from the table here, not from the execution's state.
-  const records = await deps.tenantSource.readTenantRecords();
+  const { records } = await deps.tenantSource.scanTenants();
   const tenant = selectTenants(records, { status: config.tenantStatus, service: config.tenantService }).tenants.find(
     (t) => t.tenantId === event.tenant.tenantId,
   );

@@ -1,0 +1,78 @@
+import { DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { TenantSourceError } from '@orgmeta/core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDbTenantSource } from '../src';
+
+class AwsError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const TENANT_ITEM = { tenant_id: { S: '111111111111' }, status: { S: 'active' }, service: { S: 'AWS Cloud Usage' } };
+
+describe('DynamoDbTenantSource', () => {
+  const dynamo = mockClient(DynamoDBClient);
+  beforeEach(() => dynamo.reset());
+  const source = () => new DynamoDbTenantSource(new DynamoDBClient({ region: 'us-east-1' }), 'tenants');
+
+  it('gives each item its primary key, partition key first, from the key schema of the table', async () => {
+    // Prepare
+    dynamo.on(DescribeTableCommand).resolves({
+      Table: {
+        KeySchema: [
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+          { AttributeName: 'pk', KeyType: 'HASH' },
+        ],
+      },
+    });
+    dynamo
+      .on(ScanCommand)
+      .resolvesOnce({ Items: [{ ...TENANT_ITEM, pk: { S: 'tenant#42' }, sk: { N: '7' } }], LastEvaluatedKey: { pk: { S: 'tenant#42' } } })
+      .resolvesOnce({ Items: [{ pk: { B: Uint8Array.from([1, 2, 3]) }, sk: { N: '8' } }] });
+    // Act
+    const scan = await source().scanTenants();
+    // Assess
+    expect(scan.warnings).toEqual([]);
+    expect(scan.records.map((r) => r.primaryKey)).toEqual([
+      [
+        { name: 'pk', type: 'S', value: 'tenant#42' },
+        { name: 'sk', type: 'N', value: '7' },
+      ],
+      [
+        { name: 'pk', type: 'B', value: 'AQID' },
+        { name: 'sk', type: 'N', value: '8' },
+      ],
+    ]);
+    expect(scan.records[0].attributes.tenant_id).toEqual({ type: 'S', value: '111111111111' });
+  });
+
+  it('falls back to no primary key, and says why once, without dynamodb:DescribeTable', async () => {
+    // Prepare
+    dynamo.on(DescribeTableCommand).rejects(new AwsError('AccessDeniedException', 'not authorized to perform: dynamodb:DescribeTable'));
+    dynamo.on(ScanCommand).resolves({
+      Items: [
+        { ...TENANT_ITEM, pk: { S: 'tenant#1' } },
+        { ...TENANT_ITEM, pk: { S: 'tenant#2' } },
+      ],
+    });
+    // Act
+    const scan = await source().scanTenants();
+    // Assess
+    expect(scan.records).toHaveLength(2);
+    expect(scan.records.map((r) => r.primaryKey)).toEqual([[], []]);
+    expect(scan.warnings).toHaveLength(1);
+    expect(scan.warnings[0]).toContain('Cannot read the key schema of tenant table tenants (AccessDeniedException)');
+    expect(scan.warnings[0]).toContain('dynamodb:DescribeTable');
+  });
+
+  it('fails as an unreadable table when DescribeTable says the table does not exist', async () => {
+    dynamo.on(DescribeTableCommand).rejects(new AwsError('ResourceNotFoundException', 'Requested resource not found'));
+    const error = await source()
+      .scanTenants()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TenantSourceError);
+    expect(dynamo.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+});
