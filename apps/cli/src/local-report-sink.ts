@@ -8,11 +8,14 @@ import type { ReportObject, ReportSink, StoredReport } from '@orgmeta/core';
  * Atomic: a temp file in the same folder, then rename, so a reader never sees half a report.
  */
 export class LocalFileReportSink implements ReportSink {
+  readonly kind = 'local';
+  readonly name: string;
   private readonly outputDir: string;
 
   /** Paths in the summary are absolute, so a manifest still points at the file from elsewhere. */
   constructor(outputDir: string) {
     this.outputDir = resolve(outputDir);
+    this.name = this.outputDir;
   }
 
   async write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport> {

@@ -71,8 +71,11 @@ export interface PipelineWiring extends AwsAdapterHooks {
   readonly logger: Logger;
   /** Rows to CSV: injected, since this package must not depend on the CSV package. */
   readonly render: ReportRenderer;
-  /** Where local copies go, when the app saves them (the CLI does, the Lambda does not). */
-  readonly localSink?: ReportSink;
+  /**
+   * The app's own sinks (the CLI's local copies; the Lambda has none), written in this order
+   * before the S3 upload, so a failed upload still leaves them. A new sink is one more entry here.
+   */
+  readonly sinks?: readonly ReportSink[];
 }
 
 /** Core's pipeline wired to AWS: the one composition the CLI and the Lambda handlers share. */
@@ -82,7 +85,7 @@ export function awsPipelineDependencies(wiring: PipelineWiring): PipelineDepende
     tenantSource: aws.tenantSource,
     organizations: aws.organizations,
     render: wiring.render,
-    sinks: { s3: aws.s3Sink, local: wiring.localSink },
+    sinks: [...(wiring.sinks ?? []), ...(aws.s3Sink ? [aws.s3Sink] : [])],
     logger: wiring.logger,
     region: wiring.region,
   };

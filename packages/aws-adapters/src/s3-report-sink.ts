@@ -9,10 +9,15 @@ export interface S3ReportSinkSettings {
 
 /** Writes each report as one object; S3 verifies the SHA-256 we send, so a corrupted upload is refused. */
 export class S3ReportSink implements ReportSink, WriteProbe {
+  readonly kind = 's3';
+  readonly name: string;
+
   constructor(
     private readonly client: S3Client,
     private readonly settings: S3ReportSinkSettings,
-  ) {}
+  ) {
+    this.name = `s3://${settings.bucketName}`;
+  }
 
   async write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport> {
     await this.put(

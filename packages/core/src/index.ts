@@ -33,6 +33,8 @@ export type {
   TenantSource,
   WriteProbe,
 } from './ports';
+export { REPORT_SINK_KINDS } from './report-sinks';
+export type { ReportSinkKind, SinkLocationField, SinkLocations } from './report-sinks';
 export { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, partitionDate, reportKey } from './report-layout';
 export { assumeRoleTargetFor } from './assume-role-target';
 export { failureContextFor } from './failures';

@@ -8,6 +8,7 @@ import { assumeRoleTargetFor } from './assume-role-target';
 import { failedResult } from './tenant-results';
 import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
+import { REPORT_SINK_KINDS, type SinkLocationField, type SinkLocations } from './report-sinks';
 import { selectTenants } from './tenants';
 import type { Account, AccountWithDetails, InvalidRecord, RunSummary, Tenant, TenantReport, TenantResult } from './types';
 
@@ -15,8 +16,12 @@ export interface PipelineDependencies {
   readonly tenantSource: TenantSource;
   readonly organizations: OrganizationConnector;
   readonly render: ReportRenderer;
-  /** Where reports go; the app wires these from the configuration (S3, local disk, or both). */
-  readonly sinks: { readonly s3?: ReportSink; readonly local?: ReportSink };
+  /**
+   * Where reports and the manifest go, written in this order; a report fails at the first sink
+   * that refuses it. Local copies come before S3, so a failed upload still leaves the local copy
+   * (docs/outputs.md: "the local copy stays").
+   */
+  readonly sinks: readonly ReportSink[];
   readonly logger: Logger;
   /** Region of the collector; decides the ARN partition. */
   readonly region: string;
@@ -33,9 +38,8 @@ export interface PipelineDependencies {
   readonly signal?: AbortSignal;
 }
 
-export interface ManifestOutcome {
-  readonly s3Key?: string;
-  readonly localPath?: string;
+/** Where the manifest went (per sink kind), or why it could not be written everywhere. */
+export interface ManifestOutcome extends SinkLocations {
   readonly error?: string;
 }
 
@@ -240,33 +244,26 @@ export async function collectTenant(
       sha256Hex: sha256Hex(body),
       metadata: { 'run-id': runId, 'row-count': String(accounts.length) },
     };
-    // Local first: when the upload then fails, the operator still has the data (docs/outputs.md: "the local copy stays").
-    let localPath: string | undefined;
-    if (deps.sinks.local) {
-      const sink = deps.sinks.local;
+    const locations: Partial<Record<SinkLocationField, string>> = {};
+    for (const sink of deps.sinks) {
+      const { stage, summaryField } = REPORT_SINK_KINDS[sink.kind];
       // Writes are not abandoned but aborted, so nothing is left half-written.
-      localPath = (await step('LocalWrite', failureContext, () => sink.write(object, signal))).location;
-    }
-    let s3Key: string | undefined;
-    if (deps.sinks.s3) {
-      const sink = deps.sinks.s3;
-      s3Key = (await step('S3Upload', failureContext, () => sink.write(object, signal))).location;
+      const stored = await step(stage, failureContext, () => sink.write(object, signal));
+      locations[summaryField] ??= stored.location;
     }
     const result: TenantResult = {
       tenantId: tenant.tenantId,
       tenantName: tenant.tenantName,
       status: 'succeeded',
       accounts: accounts.length,
-      s3Key,
-      localPath,
+      ...locations,
       sha256: object.sha256Hex,
       durationMs: Date.now() - began,
     };
     log.info(`Tenant ${tenant.tenantId}: ${accounts.length} account(s) collected`, {
       tenantId: tenant.tenantId,
       accounts: accounts.length,
-      s3Key,
-      localPath,
+      ...locations,
     });
     return result;
   } catch (error) {
@@ -338,24 +335,18 @@ export async function writeManifest(
     sha256Hex: sha256Hex(body),
     metadata: { 'run-id': summary.runId },
   };
-  const outcome: { s3Key?: string; localPath?: string; error?: string } = {};
+  const locations: Partial<Record<SinkLocationField, string>> = {};
   const problems: string[] = [];
-  for (const [where, sink] of [
-    ['local', deps.sinks.local],
-    ['s3', deps.sinks.s3],
-  ] as const) {
-    if (!sink) continue;
+  for (const sink of deps.sinks) {
     try {
       const stored = await sink.write(object);
-      if (where === 's3') outcome.s3Key = stored.location;
-      else outcome.localPath = stored.location;
+      locations[REPORT_SINK_KINDS[sink.kind].summaryField] ??= stored.location;
     } catch (error) {
-      problems.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`${sink.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  if (problems.length > 0) {
-    outcome.error = `The run manifest could not be written (${problems.join('; ')})`;
-    deps.logger.error(outcome.error);
-  }
-  return outcome;
+  if (problems.length === 0) return locations;
+  const error = `The run manifest could not be written (${problems.join('; ')})`;
+  deps.logger.error(error);
+  return { ...locations, error };
 }

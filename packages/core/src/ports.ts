@@ -1,3 +1,4 @@
+import type { ReportSinkKind } from './report-sinks';
 import type { Account, Organization, Tag, TenantReport, TenantScan } from './types';
 
 /** Structured log fields; values must never hold secrets. */
@@ -56,6 +57,10 @@ export interface ReportObject {
 
 /** A destination for reports and manifests; a write is all-or-nothing. */
 export interface ReportSink {
+  /** Decides the summary field of its location and the failure stage (see REPORT_SINK_KINDS). */
+  readonly kind: ReportSinkKind;
+  /** Names the sink for people (logs, manifest errors), e.g. `s3://reports` or the output directory. */
+  readonly name: string;
   /** An aborted write must leave nothing behind. */
   write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport>;
 }

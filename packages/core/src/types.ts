@@ -1,3 +1,5 @@
+import type { SinkLocations } from './report-sinks';
+
 /** A tenant selected from the tenant table: one AWS Organization. */
 export interface Tenant {
   /** 12-digit management account ID. */
@@ -87,13 +89,12 @@ export interface AccountWithDetails extends Account {
 
 export type TenantStatus = 'succeeded' | 'failed';
 
-export interface TenantResult {
+/** A tenant's summary entry; `s3Key` / `localPath` (SinkLocations) say where each sink kind stored its report. */
+export interface TenantResult extends SinkLocations {
   readonly tenantId: string;
   readonly tenantName: string;
   readonly status: TenantStatus;
   readonly accounts: number;
-  readonly s3Key?: string;
-  readonly localPath?: string;
   readonly sha256?: string;
   readonly durationMs: number;
   readonly error?: { readonly code: string; readonly message: string; readonly hint: string };

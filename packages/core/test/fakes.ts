@@ -6,6 +6,7 @@ import type {
   OrganizationReader,
   ReportObject,
   ReportSink,
+  ReportSinkKind,
   Tag,
   AssumeRoleTarget,
   TenantAttribute,
@@ -132,8 +133,20 @@ export class FakeOrganizationAccess implements OrganizationConnector {
 
 export class MemorySink implements ReportSink {
   readonly objects = new Map<string, ReportObject>();
-  constructor(private readonly failWith?: Error) {}
+  readonly name: string;
+  /**
+   * @param failWith every write fails with this error
+   * @param writes shared by several sinks, records the order of their writes (`name:key`)
+   */
+  constructor(
+    readonly kind: ReportSinkKind,
+    private readonly failWith?: Error,
+    private readonly writes: string[] = [],
+  ) {
+    this.name = `memory-${kind}`;
+  }
   async write(report: ReportObject) {
+    this.writes.push(`${this.name}:${report.key}`);
     if (this.failWith) throw this.failWith;
     this.objects.set(report.key, report);
     return { location: `mem://${report.key}` };

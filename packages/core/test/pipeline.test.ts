@@ -31,15 +31,15 @@ function renderAsJson(report: TenantReport): string {
 }
 
 function world(organizations: Record<string, FakeOrganization>, records = Object.keys(organizations).map((id) => activeTenant(id))) {
-  const s3 = new MemorySink();
-  const local = new MemorySink();
+  const s3 = new MemorySink('s3');
+  const local = new MemorySink('local');
   const logger = new RecordingLogger();
   const organizationAccess = new FakeOrganizationAccess(organizations);
   const deps: PipelineDependencies = {
     tenantSource: new StaticTenantSource(records),
     organizations: organizationAccess,
     render: renderAsJson,
-    sinks: { s3, local },
+    sinks: [local, s3],
     logger,
     region: 'us-east-1',
     clock: () => START,
@@ -114,11 +114,40 @@ describe('collectRun', () => {
 
   it('keeps the local copy and fails the tenant when the upload fails', async () => {
     const { deps, local } = world({ '111111111111': healthy('111111111111') });
-    const brokenS3 = new MemorySink(new AwsError('NoSuchBucket', 'The specified bucket does not exist'));
-    const { summary } = await collectRun(config(), { ...deps, sinks: { ...deps.sinks, s3: brokenS3 } });
+    const brokenS3 = new MemorySink('s3', new AwsError('NoSuchBucket', 'The specified bucket does not exist'));
+    const { summary } = await collectRun(config(), { ...deps, sinks: [local, brokenS3] });
     expect(summary.tenants[0]).toMatchObject({ status: 'failed', error: { code: 'NoSuchBucket' } });
     expect(summary.tenants[0].error?.hint).toContain('Bucket reports does not exist');
     expect(local.objects.has('org-accounts/dt=2024-05-01/tenant_id=111111111111/accounts.csv')).toBe(true);
+  });
+
+  it('writes to the sinks in list order and files a failed write under the stage of that sink', async () => {
+    // Prepare
+    const { deps } = world({ '111111111111': healthy('111111111111') });
+    const writes: string[] = [];
+    const brokenLocal = new MemorySink('local', Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }), writes);
+    const s3 = new MemorySink('s3', undefined, writes);
+    // Act
+    const { summary, manifest } = await collectRun(config(), { ...deps, sinks: [brokenLocal, s3] });
+    // Assess: the report stops at the failing sink; the manifest still goes everywhere it can.
+    expect(summary.tenants[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'EACCES', message: 'LocalWrite failed: EACCES: permission denied' },
+    });
+    expect(summary.tenants[0].error?.hint).toContain('local output directory');
+    expect(writes.filter((w) => w.includes('tenant_id='))).toEqual([
+      'memory-local:org-accounts/dt=2024-05-01/tenant_id=111111111111/accounts.csv',
+    ]);
+    expect(manifest.s3Key).toBe(`mem://org-accounts/dt=2024-05-01/_manifests/${summary.runId}.json`);
+    expect(manifest.localPath).toBeUndefined();
+    expect(manifest.error).toBe('The run manifest could not be written (memory-local: EACCES: permission denied)');
+  });
+
+  it('records each location under the summary field of its sink kind, whatever the list holds', async () => {
+    const { deps } = world({ '111111111111': healthy('111111111111') });
+    const { summary } = await collectRun(config(), { ...deps, sinks: [new MemorySink('s3')] });
+    expect(summary.tenants[0].s3Key).toBe('mem://org-accounts/dt=2024-05-01/tenant_id=111111111111/accounts.csv');
+    expect(summary.tenants[0]).not.toHaveProperty('localPath');
   });
 
   it('assumes the per-tenant role and ExternalId, falling back to the configured ones', async () => {

@@ -33,7 +33,7 @@ export async function runCollect(context: CommandContext): Promise<number> {
       region,
       logger,
       render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
-      localSink: config.saveLocal ? new LocalFileReportSink(config.localOutputDir) : undefined,
+      sinks: config.saveLocal ? [new LocalFileReportSink(config.localOutputDir)] : [],
       onThrottle: () => progress?.throttled(),
     });
     outcome = await collectRun(config, {
