@@ -1,24 +1,47 @@
 import type { AccountWithDetails, ReportRenderer, TenantReport } from '@orgmeta/core';
 import { stringify } from 'csv-stringify/sync';
 
-/** The fixed columns of every report, in order; `tag:<Key>` columns follow. */
-export const FIXED_COLUMNS = [
-  'tenant_id',
-  'tenant_name',
-  'organization_id',
-  'organization_arn',
-  'management_account_id',
-  'management_account_email',
-  'account_id',
-  'account_arn',
-  'account_name',
-  'account_email',
-  'account_state',
-  'joined_method',
-  'joined_timestamp',
-  'ou_path',
-  'collected_at',
-] as const;
+/** One column of the report: its header and how each row's cell is made, declared together. */
+export interface ReportColumn {
+  readonly header: string;
+  readonly cell: (report: TenantReport, account: AccountWithDetails) => string;
+}
+
+function isoTimestamp(date: Date | undefined): string {
+  return date ? date.toISOString() : '';
+}
+
+/** The fixed columns of every report, in SPEC order; `tag:<Key>` columns follow. */
+export const REPORT_COLUMNS: readonly ReportColumn[] = [
+  { header: 'tenant_id', cell: (r) => r.tenant.tenantId },
+  { header: 'tenant_name', cell: (r) => r.tenant.tenantName },
+  { header: 'organization_id', cell: (r) => r.organization.id },
+  { header: 'organization_arn', cell: (r) => r.organization.arn },
+  { header: 'management_account_id', cell: (r) => r.organization.managementAccountId },
+  { header: 'management_account_email', cell: (r) => r.organization.managementAccountEmail },
+  { header: 'account_id', cell: (_, a) => a.id },
+  { header: 'account_arn', cell: (_, a) => a.arn },
+  { header: 'account_name', cell: (_, a) => a.name },
+  { header: 'account_email', cell: (_, a) => a.email },
+  { header: 'account_state', cell: (_, a) => a.state },
+  { header: 'joined_method', cell: (_, a) => a.joinedMethod },
+  { header: 'joined_timestamp', cell: (_, a) => isoTimestamp(a.joinedTimestamp) },
+  { header: 'ou_path', cell: (_, a) => a.ouPath },
+  { header: 'collected_at', cell: (r) => isoTimestamp(r.collectedAt) },
+];
+
+/** The fixed column headers, in order (derived from REPORT_COLUMNS). */
+export const FIXED_COLUMNS: readonly string[] = REPORT_COLUMNS.map((c) => c.header);
+
+/** A `tag:<Key>` column: empty where the account does not carry the tag. */
+function tagColumn(key: string): ReportColumn {
+  return { header: `tag:${key}`, cell: (_, account) => account.tags.get(key) ?? '' };
+}
+
+/** Every column of one tenant's report: the fixed ones, then one per tag key. */
+export function reportColumnsOf(tagKeys: readonly string[]): ReportColumn[] {
+  return [...REPORT_COLUMNS, ...tagKeys.map(tagColumn)];
+}
 
 export interface CsvOptions {
   /** Prefix cells a spreadsheet would run as a formula with `'` (OWASP CSV injection). */
@@ -34,33 +57,7 @@ export function escapeFormula(value: string): string {
 }
 
 export function reportColumns(tagKeys: readonly string[]): string[] {
-  return [...FIXED_COLUMNS, ...tagKeys.map((key) => `tag:${key}`)];
-}
-
-function isoTimestamp(date: Date | undefined): string {
-  return date ? date.toISOString() : '';
-}
-
-function rowCells(report: TenantReport, account: AccountWithDetails): string[] {
-  const { tenant, organization } = report;
-  return [
-    tenant.tenantId,
-    tenant.tenantName,
-    organization.id,
-    organization.arn,
-    organization.managementAccountId,
-    organization.managementAccountEmail,
-    account.id,
-    account.arn,
-    account.name,
-    account.email,
-    account.state,
-    account.joinedMethod,
-    isoTimestamp(account.joinedTimestamp),
-    account.ouPath,
-    isoTimestamp(report.collectedAt),
-    ...report.tagKeys.map((key) => account.tags.get(key) ?? ''),
-  ];
+  return reportColumnsOf(tagKeys).map((c) => c.header);
 }
 
 /**
@@ -69,8 +66,9 @@ function rowCells(report: TenantReport, account: AccountWithDetails): string[] {
  */
 export function renderAccountsCsv(report: TenantReport, options: CsvOptions): string {
   const escape = options.escapeFormulas ? escapeFormula : (value: string) => value;
-  const rows = report.accounts.map((account) => rowCells(report, account).map(escape));
-  return stringify([reportColumns(report.tagKeys), ...rows], {
+  const columns = reportColumnsOf(report.tagKeys);
+  const rows = report.accounts.map((account) => columns.map((column) => escape(column.cell(report, account))));
+  return stringify([columns.map((c) => c.header), ...rows], {
     record_delimiter: 'unix',
     // csv-stringify quotes LF but not a lone CR, which RFC 4180 parsers treat as a line break.
     quoted_match: /\r/,

@@ -1,2 +1,10 @@
-export { FIXED_COLUMNS, accountsCsvRenderer, escapeFormula, renderAccountsCsv, reportColumns } from './accounts-csv';
-export type { CsvOptions } from './accounts-csv';
+export {
+  FIXED_COLUMNS,
+  REPORT_COLUMNS,
+  accountsCsvRenderer,
+  escapeFormula,
+  renderAccountsCsv,
+  reportColumns,
+  reportColumnsOf,
+} from './accounts-csv';
+export type { CsvOptions, ReportColumn } from './accounts-csv';

@@ -1,7 +1,7 @@
 import type { AccountWithDetails, TenantReport } from '@orgmeta/core';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
-import { FIXED_COLUMNS, escapeFormula, renderAccountsCsv } from '../src';
+import { FIXED_COLUMNS, REPORT_COLUMNS, escapeFormula, renderAccountsCsv, reportColumns } from '../src';
 
 const COLLECTED_AT = new Date('2024-05-01T12:00:00.000Z');
 
@@ -45,6 +45,16 @@ describe('renderAccountsCsv', () => {
     expect(csv.split('\n')[0]).toBe(
       'tenant_id,tenant_name,organization_id,organization_arn,management_account_id,management_account_email,account_id,account_arn,account_name,account_email,account_state,joined_method,joined_timestamp,ou_path,collected_at,tag:CostCenter,tag:Owner',
     );
+  });
+
+  it('declares each column once, header and cell together, and derives the header lists from it', () => {
+    const headers = REPORT_COLUMNS.map((c) => c.header);
+    expect(new Set(headers).size).toBe(headers.length);
+    expect(FIXED_COLUMNS).toEqual(headers);
+    expect(reportColumns(['Owner'])).toEqual([...headers, 'tag:Owner']);
+    const row = report([accountRow('222222222222', { tags: new Map([['Owner', 'ops']]) })], ['Owner']);
+    const [, cells] = parseCsv(renderAccountsCsv(row, { escapeFormulas: false }));
+    expect(cells).toEqual(REPORT_COLUMNS.map((c) => c.cell(row, row.accounts[0])).concat('ops'));
   });
 
   it('writes one row per account with ISO timestamps and LF line ends', () => {
