@@ -10,6 +10,7 @@ import {
   type PipelineDependencies,
   type ReportRenderer,
   type ReportSink,
+  type Surface,
   type TenantSource,
 } from '@orgmeta/core';
 import { clientConfig } from './client-config';
@@ -68,6 +69,8 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
 export interface PipelineWiring extends AwsAdapterHooks {
   readonly config: CollectConfig;
   readonly region: string;
+  /** `cli` or `lambda`: hints name settings as the operator sets them there. */
+  readonly surface: Surface;
   readonly logger: Logger;
   /** Rows to CSV: injected, since this package must not depend on the CSV package. */
   readonly render: ReportRenderer;
@@ -88,5 +91,6 @@ export function awsPipelineDependencies(wiring: PipelineWiring): PipelineDepende
     sinks: [...(wiring.sinks ?? []), ...(aws.s3Sink ? [aws.s3Sink] : [])],
     logger: wiring.logger,
     region: wiring.region,
+    surface: wiring.surface,
   };
 }

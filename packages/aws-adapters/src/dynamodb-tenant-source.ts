@@ -1,6 +1,5 @@
 import { DescribeTableCommand, DynamoDBClient, paginateScan, type AttributeValue, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import {
-  TenantSourceError,
   errorCode,
   isAccessDeniedCode,
   type KeyAttribute,
@@ -32,20 +31,10 @@ function keyNames(schema: readonly KeySchemaElement[]): string[] {
     .filter(Boolean);
 }
 
-function tableHint(code: string, tableName: string, region: string): string {
-  switch (code) {
-    case 'ResourceNotFoundException':
-      return `Table ${tableName} was not found in ${region}; check --table / TENANTS_TABLE_NAME and AWS_REGION.`;
-    case 'AccessDeniedException':
-      return `Allow the collector dynamodb:Scan on table ${tableName}.`;
-    default:
-      return "Check the collector's AWS credentials and network access to DynamoDB, then re-run.";
-  }
-}
-
 /**
  * Reads every item of the tenant table (all Scan pages), each with its primary key as the
  * table defines it (DescribeTable), so a bad item can be named the way the operator finds it.
+ * A table that cannot be read throws the SDK's error; core names it and gives the fix.
  */
 export class DynamoDbTenantSource implements TenantSource {
   constructor(
@@ -56,17 +45,13 @@ export class DynamoDbTenantSource implements TenantSource {
   async scanTenants(): Promise<TenantScan> {
     const { names, warnings } = await this.keySchema();
     const records: TenantRecord[] = [];
-    try {
-      for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, ConsistentRead: true })) {
-        for (const item of page.Items ?? []) {
-          records.push({
-            attributes: Object.fromEntries(Object.entries(item).map(([name, value]) => [name, toTenantAttribute(value)])),
-            primaryKey: names.map((name) => toKeyAttribute(name, item[name])).filter((k): k is KeyAttribute => k !== undefined),
-          });
-        }
+    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, ConsistentRead: true })) {
+      for (const item of page.Items ?? []) {
+        records.push({
+          attributes: Object.fromEntries(Object.entries(item).map(([name, value]) => [name, toTenantAttribute(value)])),
+          primaryKey: names.map((name) => toKeyAttribute(name, item[name])).filter((k): k is KeyAttribute => k !== undefined),
+        });
       }
-    } catch (error) {
-      throw await this.unreadable(error);
     }
     return { records, warnings };
   }
@@ -78,7 +63,8 @@ export class DynamoDbTenantSource implements TenantSource {
       return { names: keyNames(Table?.KeySchema ?? []), warnings: [] };
     } catch (error) {
       const code = errorCode(error);
-      if (!isAccessDeniedCode(code)) throw await this.unreadable(error);
+      // Any other answer (no such table, no credentials) would fail the Scan too: let it say so.
+      if (!isAccessDeniedCode(code)) throw error;
       return {
         names: [],
         warnings: [
@@ -86,15 +72,5 @@ export class DynamoDbTenantSource implements TenantSource {
         ],
       };
     }
-  }
-
-  private async unreadable(error: unknown): Promise<TenantSourceError> {
-    const code = errorCode(error);
-    const region = await this.client.config.region();
-    const detail = error instanceof Error ? error.message : String(error);
-    return new TenantSourceError(
-      `Could not read tenant table ${this.tableName}: ${code}: ${detail}\n  Fix: ${tableHint(code, this.tableName, region)}`,
-      { cause: error },
-    );
   }
 }

@@ -314,8 +314,22 @@ function describeSource(setting: AnySetting, source: 'flag' | 'env'): string {
   return source === 'flag' ? `--${setting.flag}` : `${setting.envVar}`;
 }
 
-function settingName(setting: AnySetting): string {
+function bothNames(setting: AnySetting): string {
   return setting.envVar ? `--${setting.flag} / ${setting.envVar}` : `--${setting.flag}`;
+}
+
+/** Where the operator changes settings: flags of the `orgmeta` command, or the Lambda's environment variables. */
+export type Surface = 'cli' | 'lambda';
+
+/**
+ * How a setting is named on a surface, from the settings table: in the CLI its flag, with the
+ * variable the CLI also reads (`--table / TENANTS_TABLE_NAME`); in the Lambda only the variable
+ * (`TENANTS_TABLE_NAME`); undefined when that surface cannot set it (`--tenant` in the Lambda).
+ */
+export function settingName(key: keyof CollectConfig, surface: Surface): string | undefined {
+  const setting = COLLECT_SETTINGS.find((s) => s.key === key);
+  if (!setting) return undefined;
+  return surface === 'cli' ? bothNames(setting) : setting.envVar;
 }
 
 /** Which settings a command cannot do without (the table is always needed). */
@@ -353,7 +367,7 @@ export function resolveCollectConfig(
     }
     const parsed = setting.parse(raw);
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-      const where = source === 'default' ? settingName(setting) : describeSource(setting, source);
+      const where = source === 'default' ? bothNames(setting) : describeSource(setting, source);
       problems.push(`Invalid ${where}: ${parsed.error}.`);
     } else {
       values[setting.key] = parsed;

@@ -6,11 +6,20 @@ export class ConfigError extends Error {
   }
 }
 
-/** The tenant table could not be read: nothing can be collected. */
+/** The tenant table could not be read: nothing can be collected. Carries the AWS error code and a fix. */
 export class TenantSourceError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly code: string;
+  readonly hint: string;
+
+  constructor(details: FailureDetails, options?: { cause?: unknown }) {
+    super(details.message, options);
     this.name = 'TenantSourceError';
+    this.code = details.code;
+    this.hint = details.hint;
+  }
+
+  toDetails(): FailureDetails {
+    return { code: this.code, message: this.message, hint: this.hint };
   }
 }
 

@@ -1,12 +1,26 @@
-import type { CollectConfig } from './config';
-import { COLLECTOR_CREDENTIAL_ERROR_CODES, isThrottlingCode, isTransientNetworkCode } from './error-codes';
-import { TenantCollectionError, type FailureDetails } from './errors';
+import { settingName, type CollectConfig, type Surface } from './config';
+import { COLLECTOR_CREDENTIAL_ERROR_CODES, isAccessDeniedCode, isThrottlingCode, isTransientNetworkCode } from './error-codes';
+import { TenantCollectionError, TenantSourceError, type FailureDetails } from './errors';
 
-/** The step of a tenant's collection an error came from; hints depend on it. */
+/** The step an error came from; hints depend on it. `Unexpected`: a fault of ours, not of AWS or the configuration. */
 export type CollectionStage =
-  'AssumeRole' | 'DescribeOrganization' | 'ListAccounts' | 'ListTagsForResource' | 'OuPaths' | 'LocalWrite' | 'S3Upload' | 'Selection';
+  | 'TenantTable'
+  | 'AssumeRole'
+  | 'DescribeOrganization'
+  | 'ListAccounts'
+  | 'ListTagsForResource'
+  | 'OuPaths'
+  | 'LocalWrite'
+  | 'S3Upload'
+  | 'Selection'
+  | 'Unexpected';
 
+/** Where a failure happened, as far as its hint needs to know. */
 export interface FailureContext {
+  /** Hints name settings the way this surface sets them (a flag in the CLI, a variable in the Lambda). */
+  readonly surface: Surface;
+  readonly region: string;
+  readonly tableName: string;
   readonly roleArn: string;
   readonly tenantId: string;
   readonly bucketName?: string;
@@ -16,7 +30,7 @@ export interface FailureContext {
 
 /** The code an error carries: the AWS error code (`name`), or a Node.js system error code. */
 export function errorCode(error: unknown): string {
-  if (error instanceof TenantCollectionError) return error.code;
+  if (error instanceof TenantCollectionError || error instanceof TenantSourceError) return error.code;
   if (error && typeof error === 'object') {
     const { code, name } = error as { code?: unknown; name?: unknown };
     if (typeof code === 'string' && code) return code;
@@ -30,25 +44,43 @@ function errorMessage(error: unknown): string {
   return text.replace(/\s+/g, ' ').trim() || 'no message';
 }
 
+/** A setting as the operator sets it on this surface (`--bucket` / `REPORT_BUCKET_NAME`). */
+function named(context: FailureContext, key: keyof CollectConfig): string {
+  return settingName(key, context.surface) ?? settingName(key, 'cli') ?? key;
+}
+
+/** How to collect one tenant again: `--tenant` in the CLI; the Lambda collects every tenant on its next run. */
+export function rerunTenantHint(surface: Surface, tenantId: string): string {
+  const flag = settingName('tenantIds', surface);
+  return flag ? `Re-run it with ${flag} ${tenantId}.` : 'The next scheduled run collects it again (or start the function now).';
+}
+
 function organizationsPermissionHint(context: FailureContext, action: string): string {
-  return `Allow organizations:${action} in the policy of ${context.roleArn} (the reader role needs DescribeOrganization, ListAccounts, ListTagsForResource, and ListRoots/ListOrganizationalUnitsForParent/ListAccountsForParent for --ou-path).`;
+  return `Allow organizations:${action} in the policy of ${context.roleArn} (the reader role needs DescribeOrganization, ListAccounts, ListTagsForResource, and ListRoots/ListOrganizationalUnitsForParent/ListAccountsForParent for ${named(context, 'includeOuPath')}).`;
 }
 
 /** A remediation an operator can act on, for a given error code at a given stage. */
 export function remediationHint(stage: CollectionStage, code: string, context: FailureContext): string {
   if (isThrottlingCode(code)) {
-    return `AWS kept throttling after ${context.maxAttempts} attempts; re-run later, lower --tenant-concurrency/--account-concurrency, or raise --max-attempts.`;
+    return `AWS kept throttling after ${context.maxAttempts} attempts; re-run later, lower ${named(context, 'tenantConcurrency')} and ${named(context, 'accountConcurrency')}, or raise ${named(context, 'maxAttempts')}.`;
   }
   if (isTransientNetworkCode(code)) {
     return 'A network error persisted through every retry; check connectivity to the AWS endpoints (proxy, VPC endpoints, AWS_ENDPOINT_URL) and re-run.';
   }
   if (code === 'InterruptedError') {
-    return 'The run was stopped (Ctrl-C or SIGTERM) before this tenant finished; re-run it with --tenant.';
+    return `The run was stopped (Ctrl-C, SIGTERM or a timeout) before this tenant finished. ${rerunTenantHint(context.surface, context.tenantId)}`;
   }
   if (COLLECTOR_CREDENTIAL_ERROR_CODES.has(code)) {
-    return "The collector's own AWS credentials are missing, expired or invalid; configure them (AWS_PROFILE, SSO login, or the instance/Lambda role) and re-run.";
+    return context.surface === 'lambda'
+      ? "The function's own AWS credentials are missing, expired or invalid; check its execution role."
+      : "The collector's own AWS credentials are missing, expired or invalid; configure them (AWS_PROFILE, SSO login, or the instance role) and re-run.";
   }
   switch (stage) {
+    case 'TenantTable':
+      if (code === 'ResourceNotFoundException')
+        return `Table ${context.tableName} was not found in ${context.region}; check ${named(context, 'tableName')} and AWS_REGION.`;
+      if (isAccessDeniedCode(code)) return `Allow the collector dynamodb:Scan and dynamodb:DescribeTable on table ${context.tableName}.`;
+      return "Check the collector's AWS credentials and network access to DynamoDB, then re-run.";
     case 'AssumeRole':
       if (code === 'RegionDisabledException')
         return 'STS is not activated in this region; activate it in IAM account settings or set AWS_REGION to an enabled region.';
@@ -66,21 +98,25 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
     case 'OuPaths':
       return organizationsPermissionHint(context, 'ListRoots, ListOrganizationalUnitsForParent and ListAccountsForParent');
     case 'LocalWrite':
-      return 'Check that the local output directory (--out-dir / LOCAL_OUTPUT_DIR) is writable and the disk has space.';
+      return `Check that the local output directory (${named(context, 'localOutputDir')}) is writable and the disk has space.`;
     case 'S3Upload':
       if (code === 'NoSuchBucket')
-        return `Bucket ${context.bucketName ?? ''} does not exist; create it or fix --bucket / REPORT_BUCKET_NAME.`;
+        return `Bucket ${context.bucketName ?? ''} does not exist; create it or fix ${named(context, 'bucketName')}.`;
       if (code.startsWith('KMS.') || code.includes('KMS'))
-        return 'Allow the collector kms:GenerateDataKey on the key in --kms-key-id / REPORT_KMS_KEY_ID, or drop it to use the bucket default encryption.';
-      return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*, and check --expected-bucket-owner if set.`;
+        return `Allow the collector kms:GenerateDataKey on the key in ${named(context, 'kmsKeyId')}, or drop it to use the bucket default encryption.`;
+      return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*, and check ${named(context, 'expectedBucketOwner')} if set.`;
     case 'Selection':
-      return 'Check the tenant_id, status and service attributes of its item in the tenant table, or drop that --tenant.';
+      return `Check the tenant_id, status and service attributes of its item in the tenant table, or drop that ${named(context, 'tenantIds')}.`;
+    case 'Unexpected':
+      return context.surface === 'lambda'
+        ? 'An unexpected error stopped this tenant; the function logs have the detail. Report it if it persists.'
+        : 'An unexpected error stopped this tenant; re-run it with --verbose for the detail, and report it if it persists.';
   }
 }
 
 /** Turns any error raised at a stage into what the summary shows. */
 export function describeFailure(stage: CollectionStage, error: unknown, context: FailureContext): FailureDetails {
-  if (error instanceof TenantCollectionError) return error.toDetails();
+  if (error instanceof TenantCollectionError || error instanceof TenantSourceError) return error.toDetails();
   const code = errorCode(error);
   return {
     code,
@@ -89,7 +125,37 @@ export function describeFailure(stage: CollectionStage, error: unknown, context:
   };
 }
 
-/** What remediation hints need to know about where a tenant's collection runs. */
-export function failureContextFor(config: CollectConfig, tenantId = '', tenantRoleArn = ''): FailureContext {
-  return { roleArn: tenantRoleArn, tenantId, bucketName: config.bucketName, prefix: config.prefix, maxAttempts: config.maxAttempts };
+/** The tenant table could not be read (the whole run stops). */
+export function tenantTableFailure(error: unknown, context: FailureContext): FailureDetails {
+  if (error instanceof TenantSourceError) return error.toDetails();
+  const code = errorCode(error);
+  return {
+    code,
+    message: `Could not read tenant table ${context.tableName}: ${code}: ${errorMessage(error)}`,
+    hint: remediationHint('TenantTable', code, context),
+  };
+}
+
+/** Where a run's failures happen: the surface and region it runs in. */
+export interface RunSurroundings {
+  readonly surface: Surface;
+  readonly region: string;
+}
+
+/** What remediation hints need to know about where a tenant's (or the run's) collection happens. */
+export function failureContextFor(
+  config: CollectConfig,
+  surroundings: RunSurroundings,
+  tenant: { readonly tenantId: string; readonly roleArn: string } = { tenantId: '', roleArn: '' },
+): FailureContext {
+  return {
+    surface: surroundings.surface,
+    region: surroundings.region,
+    tableName: config.tableName,
+    roleArn: tenant.roleArn,
+    tenantId: tenant.tenantId,
+    bucketName: config.bucketName,
+    prefix: config.prefix,
+    maxAttempts: config.maxAttempts,
+  };
 }

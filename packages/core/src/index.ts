@@ -1,6 +1,6 @@
 export { partitionForRegion, roleArn, roleSessionName } from './aws-names';
-export { COLLECT_SETTINGS, resolveCollectConfig } from './config';
-export type { CollectConfig, ConfigInput, ConfigRequirements } from './config';
+export { COLLECT_SETTINGS, resolveCollectConfig, settingName } from './config';
+export type { CollectConfig, ConfigInput, ConfigRequirements, Surface } from './config';
 export {
   ACCESS_DENIED_ERROR_CODES,
   COLLECTOR_CREDENTIAL_ERROR_CODES,
@@ -13,8 +13,8 @@ export {
 export { MASK, MAX_DISPLAY_LENGTH, SecretMasker, displaySafe } from './redaction';
 export { ConfigError, InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
 export type { FailureDetails } from './errors';
-export { describeFailure, errorCode, remediationHint } from './failures';
-export type { CollectionStage, FailureContext } from './failures';
+export { describeFailure, errorCode, remediationHint, rerunTenantHint, tenantTableFailure } from './failures';
+export type { CollectionStage, FailureContext, RunSurroundings } from './failures';
 export { buildReport, collectRun, collectTenant, newRunId, planRun, startRun, summarizeRun, writeManifest } from './pipeline';
 export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
 export { runPreflight, trustablePrincipal } from './preflight';

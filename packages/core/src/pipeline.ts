@@ -1,16 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import pMap from 'p-map';
-import type { CollectConfig } from './config';
-import { InterruptedError, TenantCollectionError } from './errors';
-import { describeFailure, failureContextFor, type CollectionStage, type FailureContext } from './failures';
+import { settingName, type CollectConfig, type Surface } from './config';
+import { InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
+import {
+  describeFailure,
+  failureContextFor,
+  rerunTenantHint,
+  tenantTableFailure,
+  type CollectionStage,
+  type FailureContext,
+} from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
 import { failedResult } from './tenant-results';
 import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
 import { REPORT_SINK_KINDS, type SinkLocationField, type SinkLocations } from './report-sinks';
 import { selectTenants } from './tenants';
-import type { Account, AccountWithDetails, InvalidRecord, RunSummary, Tenant, TenantReport, TenantResult } from './types';
+import type { Account, AccountWithDetails, InvalidRecord, RunSummary, Tenant, TenantReport, TenantResult, TenantScan } from './types';
 
 export interface PipelineDependencies {
   readonly tenantSource: TenantSource;
@@ -25,6 +32,8 @@ export interface PipelineDependencies {
   readonly logger: Logger;
   /** Region of the collector; decides the ARN partition. */
   readonly region: string;
+  /** Where the operator runs this: hints name settings as this surface sets them (`--bucket` or `REPORT_BUCKET_NAME`). */
+  readonly surface: Surface;
   readonly clock?: () => Date;
   /** Called once the tenants to collect are known, e.g. to size a progress display. */
   readonly onTenantsSelected?: (count: number) => void;
@@ -83,10 +92,18 @@ export interface RunPlan {
   readonly invalidRecords: readonly InvalidRecord[];
 }
 
-/** Reads the tenant table and decides who to collect. Throws when the table cannot be read. */
-export async function planRun(config: CollectConfig, deps: Pick<PipelineDependencies, 'tenantSource' | 'logger'>): Promise<RunPlan> {
+/** Reads the tenant table and decides who to collect. Throws a TenantSourceError (code, hint) when the table cannot be read. */
+export async function planRun(
+  config: CollectConfig,
+  deps: Pick<PipelineDependencies, 'tenantSource' | 'logger' | 'region' | 'surface'>,
+): Promise<RunPlan> {
   const { logger } = deps;
-  const scan = await deps.tenantSource.scanTenants();
+  let scan: TenantScan;
+  try {
+    scan = await deps.tenantSource.scanTenants();
+  } catch (error) {
+    throw new TenantSourceError(tenantTableFailure(error, failureContextFor(config, deps)), { cause: error });
+  }
   for (const warning of scan.warnings) logger.warn(warning);
   const selection = selectTenants(scan.records, { status: config.tenantStatus, service: config.tenantService });
   for (const warning of selection.warnings) logger.warn(warning);
@@ -116,7 +133,7 @@ export async function collectRun(config: CollectConfig, deps: PipelineDependenci
   const collected = await Promise.all(
     plan.tenants.map((tenant) =>
       limit(async () => {
-        const result = deps.signal?.aborted ? notStartedResult(tenant) : await collectTenant(tenant, config, deps, run);
+        const result = deps.signal?.aborted ? notStartedResult(tenant, deps.surface) : await collectTenant(tenant, config, deps, run);
         deps.onTenantFinished?.(result);
         return result;
       }),
@@ -162,13 +179,16 @@ function narrowToRequested(tenants: readonly Tenant[], requested: readonly strin
   };
 }
 
+// Only the CLI narrows a run to some tenants.
+const TENANT_FLAG = settingName('tenantIds', 'cli');
+
 function notSelectedResult(tenantId: string, config: CollectConfig): TenantResult {
   return failedResult(
     { tenantId, tenantName: '' },
     {
       code: 'TenantNotSelected',
-      message: `Tenant ${tenantId} (from --tenant) is not a valid tenant with status "${config.tenantStatus}" and service "${config.tenantService}" in table ${config.tableName}.`,
-      hint: 'Check the tenant_id, status and service attributes of its item in the tenant table (see invalidRecords), or drop that --tenant.',
+      message: `Tenant ${tenantId} (from ${TENANT_FLAG}) is not a valid tenant with status "${config.tenantStatus}" and service "${config.tenantService}" in table ${config.tableName}.`,
+      hint: `Check the tenant_id, status and service attributes of its item in the tenant table (see invalidRecords), or drop that ${TENANT_FLAG}.`,
     },
   );
 }
@@ -184,11 +204,11 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
-function notStartedResult(tenant: Tenant): TenantResult {
+function notStartedResult(tenant: Tenant, surface: Surface): TenantResult {
   return failedResult(tenant, {
     code: 'InterruptedError',
     message: 'The run was interrupted before this tenant started.',
-    hint: 'Re-run this tenant with --tenant.',
+    hint: rerunTenantHint(surface, tenant.tenantId),
   });
 }
 
@@ -211,7 +231,7 @@ export async function collectTenant(
   const { runId, startedAt } = run;
   const began = Date.now();
   const access = assumeRoleTargetFor(tenant, config, deps.region, runId);
-  const failureContext = failureContextFor(config, tenant.tenantId, access.roleArn);
+  const failureContext = failureContextFor(config, deps, { tenantId: tenant.tenantId, roleArn: access.roleArn });
   const log = deps.logger;
   const { signal } = deps;
   log.debug('Collecting tenant', { tenantId: tenant.tenantId, roleArn: access.roleArn });
@@ -267,7 +287,8 @@ export async function collectTenant(
     });
     return result;
   } catch (error) {
-    const details = error instanceof TenantCollectionError ? error.toDetails() : describeFailure('Selection', error, failureContext);
+    // Every step names its own stage; anything else is a fault of ours, not of AWS or the tenant.
+    const details = describeFailure('Unexpected', error, failureContext);
     log.error(`Tenant ${tenant.tenantId} failed: ${details.code}: ${details.message}`, {
       tenantId: tenant.tenantId,
       code: details.code,

@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import type { CollectConfig } from './config';
+import type { Surface } from './config';
 import { TenantSourceError } from './errors';
-import { describeFailure, failureContextFor, type CollectionStage } from './failures';
+import { describeFailure, failureContextFor, tenantTableFailure, type CollectionStage, type FailureContext } from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
 import { newRunId, planRun } from './pipeline';
 import type { CallerIdentity, Logger, OrganizationConnector, OrganizationReader, TenantSource, WriteProbe } from './ports';
@@ -34,6 +35,8 @@ export interface PreflightDependencies {
   readonly identity?: CallerIdentity;
   readonly logger: Logger;
   readonly region: string;
+  /** Hints name settings as this surface sets them. */
+  readonly surface: Surface;
 }
 
 /** `arn:aws:sts::1:assumed-role/Name/session` → `arn:aws:iam::1:role/Name`, as trust policies want it. */
@@ -81,26 +84,29 @@ export async function runPreflight(config: CollectConfig, deps: PreflightDepende
       });
     }
   } catch (error) {
-    const message = error instanceof TenantSourceError ? error.message : String(error);
-    const [detail, fix] = message.split('\n  Fix: ');
-    results.push({ scope: 'run', check: 'tenant table readable', status: 'FAIL', detail, code: /: (\w+):/.exec(detail)?.[1], hint: fix });
+    const failure = error instanceof TenantSourceError ? error.toDetails() : tenantTableFailure(error, failureContextFor(config, deps));
+    results.push({
+      scope: 'run',
+      check: 'tenant table readable',
+      status: 'FAIL',
+      detail: failure.message,
+      code: failure.code,
+      hint: failure.hint,
+    });
   }
 
   if (deps.writeProbe && config.bucketName) {
-    results.push(await probeBucket(config, deps.writeProbe, runId));
+    results.push(await probeBucket(config, deps.writeProbe, runId, failureContextFor(config, deps)));
   }
 
   const limit = pLimit(config.tenantConcurrency);
-  const perTenant = await Promise.all(
-    tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps.organizations, deps.region, runId, collectorPrincipal))),
-  );
+  const perTenant = await Promise.all(tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps, runId, collectorPrincipal))));
   results.push(...perTenant.flat());
   return { collectorPrincipal, results, invalidRecords, passed: results.every((r) => r.status !== 'FAIL') };
 }
 
-async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: string): Promise<CheckResult> {
+async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: string, failureContext: FailureContext): Promise<CheckResult> {
   const key = `${config.prefix}_orgmeta-check/${runId}.txt`;
-  const failureContext = failureContextFor(config);
   try {
     const outcome = await probe.probeWrite(key);
     if (outcome.removed)
@@ -121,14 +127,14 @@ async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: stri
 async function checkTenant(
   tenant: Tenant,
   config: CollectConfig,
-  organizations: OrganizationConnector,
-  region: string,
+  deps: PreflightDependencies,
   runId: string,
   collectorPrincipal: string | undefined,
 ): Promise<CheckResult[]> {
-  const access = assumeRoleTargetFor(tenant, config, region, runId);
+  const { organizations } = deps;
+  const access = assumeRoleTargetFor(tenant, config, deps.region, runId);
   const { roleArn: arn, externalId } = access;
-  const failureContext = failureContextFor(config, tenant.tenantId, arn);
+  const failureContext = failureContextFor(config, deps, { tenantId: tenant.tenantId, roleArn: arn });
   const results: CheckResult[] = [];
   const scope = tenant.tenantId;
   let failed = false;

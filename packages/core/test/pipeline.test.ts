@@ -1,4 +1,4 @@
-import { collectRun, resolveCollectConfig, type PipelineDependencies, type TenantReport } from '../src';
+import { TenantSourceError, collectRun, resolveCollectConfig, type PipelineDependencies, type TenantReport } from '../src';
 import {
   AwsError,
   FakeOrganizationAccess,
@@ -42,6 +42,7 @@ function world(organizations: Record<string, FakeOrganization>, records = Object
     sinks: [local, s3],
     logger,
     region: 'us-east-1',
+    surface: 'cli',
     clock: () => START,
   };
   return { deps, s3, local, logger, organizationAccess };
@@ -206,6 +207,31 @@ describe('collectRun', () => {
     const source = new StaticTenantSource([activeTenant('111111111111')], ['Cannot read the key schema of tenant table tenants']);
     await collectRun(config(), { ...deps, tenantSource: source });
     expect(logger.messages('warn')).toEqual(['Cannot read the key schema of tenant table tenants']);
+  });
+
+  it('files an error no step expected under its own stage, not under a collection step', async () => {
+    const { deps } = world({ '111111111111': healthy('111111111111') });
+    const render = () => {
+      throw new TypeError('Cannot read properties of undefined');
+    };
+    const { summary } = await collectRun(config(), { ...deps, render });
+    expect(summary.tenants[0].error).toEqual({
+      code: 'TypeError',
+      message: 'Unexpected failed: Cannot read properties of undefined',
+      hint: expect.stringContaining('unexpected error'),
+    });
+  });
+
+  it('throws a TenantSourceError with the code and a hint for the surface when the table cannot be read', async () => {
+    const { deps } = world({});
+    const missing = { scanTenants: () => Promise.reject(new AwsError('ResourceNotFoundException', 'Requested resource not found')) };
+    const error = await collectRun(config(), { ...deps, tenantSource: missing, surface: 'lambda' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TenantSourceError);
+    expect(error).toMatchObject({
+      code: 'ResourceNotFoundException',
+      message: 'Could not read tenant table tenants: ResourceNotFoundException: Requested resource not found',
+      hint: 'Table tenants was not found in us-east-1; check TENANTS_TABLE_NAME and AWS_REGION.',
+    });
   });
 
   it('does not write anything when the tenant table cannot be read', async () => {

@@ -47,6 +47,7 @@ export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): LambdaRunti
   const deps = awsPipelineDependencies({
     config,
     region,
+    surface: 'lambda',
     logger: new LambdaJsonLogger(),
     render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
   });

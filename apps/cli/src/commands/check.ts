@@ -15,6 +15,7 @@ export async function runCheck(context: CommandContext): Promise<number> {
     identity: aws.identity,
     logger,
     region,
+    surface: 'cli',
   });
   if (argv.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -31,6 +31,7 @@ export async function runCollect(context: CommandContext): Promise<number> {
     const deps = awsPipelineDependencies({
       config,
       region,
+      surface: 'cli',
       logger,
       render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
       sinks: config.saveLocal ? [new LocalFileReportSink(config.localOutputDir)] : [],
@@ -48,7 +49,7 @@ export async function runCollect(context: CommandContext): Promise<number> {
     });
   } catch (error) {
     if (error instanceof TenantSourceError) {
-      logger.error(error.message);
+      logger.error(error.message, { code: error.code, hint: error.hint });
       return EXIT_USAGE;
     }
     throw error;

@@ -9,10 +9,10 @@ export async function runTenants(context: CommandContext): Promise<number> {
   const { argv, config, region, logger } = context;
   let plan;
   try {
-    plan = await planRun(config, { tenantSource: createAwsAdapters(config, region).tenantSource, logger });
+    plan = await planRun(config, { tenantSource: createAwsAdapters(config, region).tenantSource, logger, region, surface: 'cli' });
   } catch (error) {
     if (error instanceof TenantSourceError) {
-      logger.error(error.message);
+      logger.error(error.message, { code: error.code, hint: error.hint });
       return EXIT_USAGE;
     }
     throw error;
