@@ -10,6 +10,7 @@ import {
   type PipelineDependencies,
   type ReportRenderer,
   type ReportSink,
+  type SecretMasker,
   type Surface,
   type TenantSource,
 } from '@orgmeta/core';
@@ -71,6 +72,8 @@ export interface PipelineWiring extends AwsAdapterHooks {
   readonly region: string;
   /** `cli` or `lambda`: hints name settings as the operator sets them there. */
   readonly surface: Surface;
+  /** The app's masker, shared with its logger: the pipeline teaches it every ExternalId it reads. */
+  readonly secrets?: SecretMasker;
   readonly logger: Logger;
   /** Rows to CSV: injected, since this package must not depend on the CSV package. */
   readonly render: ReportRenderer;
@@ -92,5 +95,6 @@ export function awsPipelineDependencies(wiring: PipelineWiring): PipelineDepende
     logger: wiring.logger,
     region: wiring.region,
     surface: wiring.surface,
+    secrets: wiring.secrets,
   };
 }

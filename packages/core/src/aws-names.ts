@@ -15,3 +15,18 @@ export function roleArn(partition: string, accountId: string, roleName: string):
 export function roleSessionName(runId: string): string {
   return `orgmeta-${runId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
+
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+// A role name (1-64 characters) with an optional path, as IAM allows them.
+const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** What STS accepts as an ExternalId: 2-1224 of letters, digits and `+=,.@:/-`. */
+export function isValidExternalId(value: string): boolean {
+  return EXTERNAL_ID.test(value);
+}
+
+/** An IAM role name (1-64 of letters, digits and `+=,.@_-`), optionally behind a path (`team/ops/Reader`). */
+export function isValidRoleName(value: string): boolean {
+  return ROLE_NAME.test(value);
+}

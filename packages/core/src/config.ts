@@ -1,3 +1,4 @@
+import { isValidExternalId, isValidRoleName } from './aws-names';
 import { ConfigError } from './errors';
 
 /** The validated configuration of one collection run. Core never reads `process.env`. */
@@ -83,8 +84,6 @@ const TWELVE_DIGITS = /^\d{12}$/;
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 const BUCKET_NAME = /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TABLE_NAME = /^([a-zA-Z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[a-zA-Z0-9_.-]{3,255})$/;
-const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 function nonEmpty(what: string) {
   return (raw: RawValue): string | { error: string } => {
@@ -132,7 +131,10 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
     envVar: 'CROSS_ACCOUNT_ROLE_NAME',
     kind: 'string',
     description: "Role assumed in each tenant's management account (required)",
-    parse: matching(ROLE_NAME, 'an IAM role name (1-64 of letters, digits and +=,.@_-)'),
+    parse: (raw) =>
+      isValidRoleName(String(raw).trim())
+        ? String(raw).trim()
+        : { error: `"${String(raw)}" is not an IAM role name (1-64 of letters, digits and +=,.@_-)` },
   },
   {
     key: 'externalId',
@@ -141,7 +143,7 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
     kind: 'string',
     description: 'STS ExternalId (a per-tenant external_id attribute wins)',
     parse: (raw) =>
-      EXTERNAL_ID.test(String(raw))
+      isValidExternalId(String(raw))
         ? String(raw)
         : { error: 'the value is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-)' },
   },

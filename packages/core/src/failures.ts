@@ -1,6 +1,7 @@
 import { settingName, type CollectConfig, type Surface } from './config';
 import { COLLECTOR_CREDENTIAL_ERROR_CODES, isAccessDeniedCode, isThrottlingCode, isTransientNetworkCode } from './error-codes';
 import { TenantCollectionError, TenantSourceError, type FailureDetails } from './errors';
+import { safeText, type SecretMasker } from './redaction';
 
 /** The step an error came from; hints depend on it. `Unexpected`: a fault of ours, not of AWS or the configuration. */
 export type CollectionStage =
@@ -26,7 +27,12 @@ export interface FailureContext {
   readonly bucketName?: string;
   readonly prefix: string;
   readonly maxAttempts: number;
+  /** Every secret of the run: an AWS error that quotes one back (STS quotes a bad ExternalId) is masked. */
+  readonly secrets?: SecretMasker;
 }
+
+// An error code is a short identifier; anything longer is not one to show whole.
+const MAX_CODE_LENGTH = 128;
 
 /** The code an error carries: the AWS error code (`name`), or a Node.js system error code. */
 export function errorCode(error: unknown): string {
@@ -39,9 +45,14 @@ export function errorCode(error: unknown): string {
   return 'UnknownError';
 }
 
-function errorMessage(error: unknown): string {
+/** An error's message as a summary, manifest or log may carry it: one line, secrets masked, display-safe, cut. */
+function errorMessage(error: unknown, secrets: SecretMasker | undefined): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s+/g, ' ').trim() || 'no message';
+  return safeText(text.replace(/\s+/g, ' ').trim() || 'no message', secrets);
+}
+
+function safeCode(error: unknown, secrets: SecretMasker | undefined): string {
+  return safeText(errorCode(error), secrets, MAX_CODE_LENGTH);
 }
 
 /** A setting as the operator sets it on this surface (`--bucket` / `REPORT_BUCKET_NAME`). */
@@ -117,10 +128,10 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
 /** Turns any error raised at a stage into what the summary shows. */
 export function describeFailure(stage: CollectionStage, error: unknown, context: FailureContext): FailureDetails {
   if (error instanceof TenantCollectionError || error instanceof TenantSourceError) return error.toDetails();
-  const code = errorCode(error);
+  const code = safeCode(error, context.secrets);
   return {
     code,
-    message: `${stage} failed: ${errorMessage(error)}`,
+    message: `${stage} failed: ${errorMessage(error, context.secrets)}`,
     hint: remediationHint(stage, code, context),
   };
 }
@@ -128,18 +139,19 @@ export function describeFailure(stage: CollectionStage, error: unknown, context:
 /** The tenant table could not be read (the whole run stops). */
 export function tenantTableFailure(error: unknown, context: FailureContext): FailureDetails {
   if (error instanceof TenantSourceError) return error.toDetails();
-  const code = errorCode(error);
+  const code = safeCode(error, context.secrets);
   return {
     code,
-    message: `Could not read tenant table ${context.tableName}: ${code}: ${errorMessage(error)}`,
+    message: `Could not read tenant table ${context.tableName}: ${code}: ${errorMessage(error, context.secrets)}`,
     hint: remediationHint('TenantTable', code, context),
   };
 }
 
-/** Where a run's failures happen: the surface and region it runs in. */
+/** Where a run's failures happen: the surface and region it runs in, and the secrets it knows. */
 export interface RunSurroundings {
   readonly surface: Surface;
   readonly region: string;
+  readonly secrets?: SecretMasker;
 }
 
 /** What remediation hints need to know about where a tenant's (or the run's) collection happens. */
@@ -157,5 +169,6 @@ export function failureContextFor(
     bucketName: config.bucketName,
     prefix: config.prefix,
     maxAttempts: config.maxAttempts,
+    secrets: surroundings.secrets,
   };
 }

@@ -10,7 +10,7 @@ export {
   isThrottlingCode,
   isTransientNetworkCode,
 } from './error-codes';
-export { MASK, MAX_DISPLAY_LENGTH, SecretMasker, displaySafe } from './redaction';
+export { MASK, MAX_DISPLAY_LENGTH, SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
 export { ConfigError, InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
 export type { FailureDetails } from './errors';
 export { describeFailure, errorCode, remediationHint, rerunTenantHint, tenantTableFailure } from './failures';

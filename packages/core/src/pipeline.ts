@@ -13,6 +13,7 @@ import {
 } from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
 import { failedResult } from './tenant-results';
+import { SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
 import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
 import { REPORT_SINK_KINDS, type SinkLocationField, type SinkLocations } from './report-sinks';
@@ -34,6 +35,12 @@ export interface PipelineDependencies {
   readonly region: string;
   /** Where the operator runs this: hints name settings as this surface sets them (`--bucket` or `REPORT_BUCKET_NAME`). */
   readonly surface: Surface;
+  /**
+   * The app's masker (its loggers use the same one): the pipeline adds the run-wide ExternalId and
+   * every per-tenant one as soon as it reads them, and masks them in every message, log line,
+   * summary and manifest, even where AWS quotes one back. Without it, the pipeline uses its own.
+   */
+  readonly secrets?: SecretMasker;
   readonly clock?: () => Date;
   /** Called once the tenants to collect are known, e.g. to size a progress display. */
   readonly onTenantsSelected?: (count: number) => void;
@@ -92,24 +99,34 @@ export interface RunPlan {
   readonly invalidRecords: readonly InvalidRecord[];
 }
 
+/** The run's masker (the app's, else a new one), knowing the run-wide ExternalId. */
+function runSecrets(config: CollectConfig, deps: { readonly secrets?: SecretMasker }): SecretMasker {
+  const secrets = deps.secrets ?? new SecretMasker();
+  secrets.add(config.externalId);
+  return secrets;
+}
+
 /** Reads the tenant table and decides who to collect. Throws a TenantSourceError (code, hint) when the table cannot be read. */
 export async function planRun(
   config: CollectConfig,
-  deps: Pick<PipelineDependencies, 'tenantSource' | 'logger' | 'region' | 'surface'>,
+  deps: Pick<PipelineDependencies, 'tenantSource' | 'logger' | 'region' | 'surface' | 'secrets'>,
 ): Promise<RunPlan> {
-  const { logger } = deps;
+  const secrets = runSecrets(config, deps);
+  const logger = maskingLogger(deps.logger, secrets);
   let scan: TenantScan;
   try {
     scan = await deps.tenantSource.scanTenants();
   } catch (error) {
-    throw new TenantSourceError(tenantTableFailure(error, failureContextFor(config, deps)), { cause: error });
+    throw new TenantSourceError(tenantTableFailure(error, failureContextFor(config, { ...deps, secrets })), { cause: error });
   }
   for (const warning of scan.warnings) logger.warn(warning);
-  const selection = selectTenants(scan.records, { status: config.tenantStatus, service: config.tenantService });
+  // Learns every per-tenant ExternalId before anything about the items is said.
+  const selection = selectTenants(scan.records, { status: config.tenantStatus, service: config.tenantService }, secrets);
   for (const warning of selection.warnings) logger.warn(warning);
-  for (const invalid of selection.invalidRecords) logger.warn(`Skipped tenant-table item ${invalid.key}: ${invalid.reason}`);
+  const invalidRecords = selection.invalidRecords.map((r) => ({ key: secrets.mask(r.key), reason: secrets.mask(r.reason) }));
+  for (const invalid of invalidRecords) logger.warn(`Skipped tenant-table item ${invalid.key}: ${invalid.reason}`);
   const { tenants, unknownTenantIds } = narrowToRequested(selection.tenants, config.tenantIds);
-  return { tenants, notSelected: unknownTenantIds.map((id) => notSelectedResult(id, config)), invalidRecords: selection.invalidRecords };
+  return { tenants, notSelected: unknownTenantIds.map((id) => notSelectedResult(id, config)), invalidRecords };
 }
 
 /**
@@ -118,11 +135,13 @@ export async function planRun(
  * Throws only when the tenant table cannot be read; then nothing is written.
  * The fan-out Lambdas run the same steps one by one: planRun, collectTenant, summarizeRun, writeManifest.
  */
-export async function collectRun(config: CollectConfig, deps: PipelineDependencies): Promise<RunOutcome> {
+export async function collectRun(config: CollectConfig, appDeps: PipelineDependencies): Promise<RunOutcome> {
+  // One masker for the whole run, so what planRun learns covers every tenant and the manifest.
+  const deps = { ...appDeps, secrets: runSecrets(config, appDeps) };
   const clock = deps.clock ?? (() => new Date());
   const run = startRun(clock);
   const plan = await planRun(config, deps);
-  deps.logger.info(`Collecting ${plan.tenants.length} tenant(s)`, {
+  maskingLogger(deps.logger, deps.secrets).info(`Collecting ${plan.tenants.length} tenant(s)`, {
     runId: run.runId,
     tenants: plan.tenants.length,
     invalidRecords: plan.invalidRecords.length,
@@ -231,8 +250,11 @@ export async function collectTenant(
   const { runId, startedAt } = run;
   const began = Date.now();
   const access = assumeRoleTargetFor(tenant, config, deps.region, runId);
-  const failureContext = failureContextFor(config, deps, { tenantId: tenant.tenantId, roleArn: access.roleArn });
-  const log = deps.logger;
+  // The fan-out calls this without planRun: the tenant's own ExternalId is learnt here too.
+  const secrets = runSecrets(config, deps);
+  secrets.add(tenant.externalId);
+  const failureContext = failureContextFor(config, { ...deps, secrets }, { tenantId: tenant.tenantId, roleArn: access.roleArn });
+  const log = maskingLogger(deps.logger, secrets);
   const { signal } = deps;
   log.debug('Collecting tenant', { tenantId: tenant.tenantId, roleArn: access.roleArn });
   try {
@@ -240,7 +262,7 @@ export async function collectTenant(
     const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization(), signal);
     if (organization.managementAccountId !== tenant.tenantId) {
       log.warn(
-        `Tenant ${tenant.tenantId}: the organization's management account is ${organization.managementAccountId}, not the tenant ID; the role may be in a member account.`,
+        `Tenant ${tenant.tenantId}: the organization's management account is ${displaySafe(organization.managementAccountId)}, not the tenant ID; the role may be in a member account.`,
         { tenantId: tenant.tenantId },
       );
     }
@@ -345,7 +367,7 @@ export function buildReport(
 export async function writeManifest(
   summary: RunSummary,
   config: CollectConfig,
-  deps: Pick<PipelineDependencies, 'sinks' | 'logger'>,
+  deps: Pick<PipelineDependencies, 'sinks' | 'logger' | 'secrets'>,
 ): Promise<ManifestOutcome> {
   const startedAt = new Date(summary.startedAt);
   const body = `${JSON.stringify(summary, null, 2)}\n`;
@@ -363,11 +385,11 @@ export async function writeManifest(
       const stored = await sink.write(object);
       locations[REPORT_SINK_KINDS[sink.kind].summaryField] ??= stored.location;
     } catch (error) {
-      problems.push(`${sink.name}: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`${sink.name}: ${safeText(error instanceof Error ? error.message : String(error), deps.secrets)}`);
     }
   }
   if (problems.length === 0) return locations;
   const error = `The run manifest could not be written (${problems.join('; ')})`;
-  deps.logger.error(error);
+  (deps.secrets ? maskingLogger(deps.logger, deps.secrets) : deps.logger).error(error);
   return { ...locations, error };
 }

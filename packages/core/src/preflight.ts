@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { CollectConfig } from './config';
 import type { Surface } from './config';
+import { SecretMasker, displaySafe, safeText } from './redaction';
 import { TenantSourceError } from './errors';
 import { describeFailure, failureContextFor, tenantTableFailure, type CollectionStage, type FailureContext } from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
@@ -37,6 +38,8 @@ export interface PreflightDependencies {
   readonly region: string;
   /** Hints name settings as this surface sets them. */
   readonly surface: Surface;
+  /** Learns the run's ExternalIds and masks them wherever AWS quotes one back (see PipelineDependencies). */
+  readonly secrets?: SecretMasker;
 }
 
 /** `arn:aws:sts::1:assumed-role/Name/session` → `arn:aws:iam::1:role/Name`, as trust policies want it. */
@@ -55,7 +58,10 @@ function trustStatement(principal: string, externalId: boolean): string {
  * the table is readable, the bucket is writable, and per tenant the role can be assumed
  * and the Organizations reads are allowed.
  */
-export async function runPreflight(config: CollectConfig, deps: PreflightDependencies): Promise<PreflightReport> {
+export async function runPreflight(config: CollectConfig, appDeps: PreflightDependencies): Promise<PreflightReport> {
+  const secrets = appDeps.secrets ?? new SecretMasker();
+  secrets.add(config.externalId);
+  const deps = { ...appDeps, secrets };
   const startedAt = new Date();
   const runId = newRunId(startedAt);
   const results: CheckResult[] = [];
@@ -115,7 +121,7 @@ async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: stri
       scope: 'run',
       check: 'bucket writable',
       status: 'WARN',
-      detail: `wrote s3://${config.bucketName}/${key} but could not remove it (${outcome.removeError})`,
+      detail: `wrote s3://${config.bucketName}/${key} but could not remove it (${safeText(outcome.removeError ?? 'no reason given', failureContext.secrets)})`,
       hint: `Reports can be written. To let check clean up, allow s3:DeleteObject on arn:aws:s3:::${config.bucketName}/${config.prefix}_orgmeta-check/*.`,
     };
   } catch (error) {
@@ -177,10 +183,10 @@ async function checkTenant(
     () => (reader as OrganizationReader).describeOrganization(),
     (org) =>
       org.managementAccountId === tenant.tenantId
-        ? { status: 'PASS', detail: `${org.id}, managed by the tenant account` }
+        ? { status: 'PASS', detail: `${displaySafe(org.id)}, managed by the tenant account` }
         : {
             status: 'WARN',
-            detail: `${org.id} is managed by ${org.managementAccountId}, not ${tenant.tenantId}`,
+            detail: `${displaySafe(org.id)} is managed by ${displaySafe(org.managementAccountId)}, not ${tenant.tenantId}`,
             hint: 'Set tenant_id to the management account ID, or deploy the reader role there.',
           },
   );

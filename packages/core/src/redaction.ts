@@ -1,3 +1,5 @@
+import type { LogFields, Logger } from './ports';
+
 /**
  * Secrets and untrusted text on their way to any output (logs, tables, summaries, manifests).
  * Every logger and every stored error message goes through one `SecretMasker` that knows every
@@ -22,11 +24,16 @@ export class SecretMasker {
     for (const secret of initial) this.add(secret);
   }
 
-  /** Remembers a secret. Values under 2 characters are not valid ExternalIds or keys and would mask innocent text. */
+  /**
+   * Remembers a secret, also in the URL-encoded form an echoed request carries. Values under
+   * 2 characters are not valid ExternalIds or keys and would mask innocent text.
+   */
   add(secret: string | undefined): void {
-    if (!secret || secret.length < 2 || this.secrets.includes(secret)) return;
+    if (!secret || secret.length < 2) return;
+    const forms = [secret, encodeURIComponent(secret)].filter((form) => !this.secrets.includes(form));
+    if (forms.length === 0) return;
     // Longest first, so a secret that contains another is masked whole.
-    this.secrets = [...this.secrets, secret].sort((a, b) => b.length - a.length);
+    this.secrets = [...this.secrets, ...new Set(forms)].sort((a, b) => b.length - a.length);
   }
 
   mask(text: string): string {
@@ -62,4 +69,28 @@ export function displaySafe(text: string, maxLength: number = MAX_DISPLAY_LENGTH
   const escaped = text.replace(UNSAFE_CHARACTERS, escapeCharacter);
   if (escaped.length <= maxLength) return escaped;
   return `${escaped.slice(0, maxLength)}… (${escaped.length - maxLength} more characters)`;
+}
+
+/**
+ * Untrusted text (an AWS error message, a value from the table) as it may appear in a summary,
+ * manifest or log line: secrets masked first (so a cut cannot leave half a secret), then made
+ * display-safe and cut to a fixed size.
+ */
+export function safeText(text: string, secrets: SecretMasker | undefined, maxLength: number = MAX_DISPLAY_LENGTH): string {
+  return displaySafe(secrets ? secrets.mask(text) : text, maxLength);
+}
+
+function maskFields(fields: LogFields | undefined, secrets: SecretMasker): LogFields | undefined {
+  if (!fields) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? secrets.mask(value) : value]));
+}
+
+/** Core's logging through the run's masker: every message and string field, whatever secrets it learns later. */
+export function maskingLogger(logger: Logger, secrets: SecretMasker): Logger {
+  return {
+    debug: (message, fields) => logger.debug(secrets.mask(message), maskFields(fields, secrets)),
+    info: (message, fields) => logger.info(secrets.mask(message), maskFields(fields, secrets)),
+    warn: (message, fields) => logger.warn(secrets.mask(message), maskFields(fields, secrets)),
+    error: (message, fields) => logger.error(secrets.mask(message), maskFields(fields, secrets)),
+  };
 }

@@ -1,4 +1,5 @@
-import { displaySafe } from './redaction';
+import { isValidExternalId } from './aws-names';
+import { displaySafe, type SecretMasker } from './redaction';
 import type { InvalidRecord, Tenant, TenantAttribute, TenantRecord } from './types';
 
 export interface TenantSelectionCriteria {
@@ -54,8 +55,13 @@ function wrongStringAttribute(record: TenantRecord['attributes'], names: readonl
  * Picks the tenants to collect from the raw table items, as docs/configuration.md ("Tenant table") says:
  * status/service match (trimmed, case-insensitive), bad items are reported and skipped,
  * numeric IDs are zero-padded, duplicates are collected once.
+ * Every ExternalId of a selected item is told to `secrets` before anything about the item is said.
  */
-export function selectTenants(records: readonly TenantRecord[], criteria: TenantSelectionCriteria): TenantSelection {
+export function selectTenants(
+  records: readonly TenantRecord[],
+  criteria: TenantSelectionCriteria,
+  secrets?: SecretMasker,
+): TenantSelection {
   const tenants = new Map<string, Tenant>();
   const invalidRecords: InvalidRecord[] = [];
   const warnings: string[] = [];
@@ -76,6 +82,8 @@ export function selectTenants(records: readonly TenantRecord[], criteria: Tenant
     const service = stringValue(record.service);
     if (status === undefined || service === undefined) return;
     if (normalised(status) !== wantedStatus || normalised(service) !== wantedService) return;
+    const externalId = stringValue(record.external_id);
+    secrets?.add(externalId);
     const badOptional = wrongStringAttribute(record, ['tenant_name', 'role_name', 'external_id']);
     if (badOptional) {
       invalidRecords.push({ key, reason: badOptional });
@@ -106,6 +114,14 @@ export function selectTenants(records: readonly TenantRecord[], criteria: Tenant
       invalidRecords.push({ key, reason: `tenant_id "${idAttribute.value}" is not a 12-digit account ID` });
       return;
     }
+    // STS would refuse it, and quote it back in its error: say why without showing it.
+    if (externalId && !isValidExternalId(externalId)) {
+      invalidRecords.push({
+        key,
+        reason: 'attribute external_id is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-); the value is not shown',
+      });
+      return;
+    }
     if (tenants.has(tenantId)) {
       warnings.push(`Tenant ${tenantId} appears more than once in the table; it is collected once.`);
       return;
@@ -114,7 +130,7 @@ export function selectTenants(records: readonly TenantRecord[], criteria: Tenant
       tenantId,
       tenantName: stringValue(record.tenant_name)?.trim() ?? '',
       roleName: stringValue(record.role_name)?.trim() || undefined,
-      externalId: stringValue(record.external_id) || undefined,
+      externalId: externalId || undefined,
       ...(item.primaryKey.length > 0 ? { primaryKey: item.primaryKey } : {}),
     });
   });

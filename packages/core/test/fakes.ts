@@ -1,5 +1,6 @@
 import type {
   Account,
+  LogFields,
   Logger,
   Organization,
   OrganizationConnector,
@@ -18,21 +19,25 @@ import type {
 /** In-memory ports for fast pipeline tests: no network, no disk. */
 
 export class RecordingLogger implements Logger {
-  readonly lines: { level: string; message: string }[] = [];
-  debug(message: string): void {
-    this.lines.push({ level: 'debug', message });
+  readonly lines: { level: string; message: string; fields?: LogFields }[] = [];
+  debug(message: string, fields?: LogFields): void {
+    this.lines.push({ level: 'debug', message, ...(fields ? { fields } : {}) });
   }
-  info(message: string): void {
-    this.lines.push({ level: 'info', message });
+  info(message: string, fields?: LogFields): void {
+    this.lines.push({ level: 'info', message, ...(fields ? { fields } : {}) });
   }
-  warn(message: string): void {
-    this.lines.push({ level: 'warn', message });
+  warn(message: string, fields?: LogFields): void {
+    this.lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
   }
-  error(message: string): void {
-    this.lines.push({ level: 'error', message });
+  error(message: string, fields?: LogFields): void {
+    this.lines.push({ level: 'error', message, ...(fields ? { fields } : {}) });
   }
   messages(level: string): string[] {
     return this.lines.filter((l) => l.level === level).map((l) => l.message);
+  }
+  /** Everything logged, fields included, as one text (to look for what must not be there). */
+  text(): string {
+    return JSON.stringify(this.lines);
   }
 }
 

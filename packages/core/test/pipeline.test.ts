@@ -1,4 +1,13 @@
-import { TenantSourceError, collectRun, resolveCollectConfig, type PipelineDependencies, type TenantReport } from '../src';
+import {
+  MAX_DISPLAY_LENGTH,
+  SecretMasker,
+  TenantSourceError,
+  collectRun,
+  planRun,
+  resolveCollectConfig,
+  type PipelineDependencies,
+  type TenantReport,
+} from '../src';
 import {
   AwsError,
   FakeOrganizationAccess,
@@ -239,5 +248,53 @@ describe('collectRun', () => {
     const failing = { scanTenants: async () => Promise.reject(new Error('table gone')) };
     await expect(collectRun(config(), { ...deps, tenantSource: failing })).rejects.toThrow('table gone');
     expect(s3.objects.size + local.objects.size).toBe(0);
+  });
+});
+
+describe('secrets in a run', () => {
+  const TENANT_SECRET = 'tenant-secret-abc123';
+  const RUN_SECRET = 'run-wide-secret-xyz789';
+  const quoting = (value: string) =>
+    new AwsError('ValidationError', `1 validation error detected: Value '${value}' at 'externalId' failed to satisfy constraint`);
+
+  it('masks an ExternalId AWS quotes back, per-tenant or run-wide, in the summary, the manifest and the logs', async () => {
+    // Prepare
+    const { deps, s3, local, logger } = world(
+      {
+        '111111111111': { ...healthy('111111111111'), failAt: { step: 'connect', error: quoting(TENANT_SECRET) } },
+        '222222222222': { ...healthy('222222222222'), failAt: { step: 'describe', error: quoting(RUN_SECRET) } },
+        '333333333333': healthy('333333333333'),
+      },
+      [activeTenant('111111111111', { external_id: TENANT_SECRET }), activeTenant('222222222222'), activeTenant('333333333333')],
+    );
+    // Act
+    const { summary } = await collectRun(config({ 'external-id': RUN_SECRET }), deps);
+    // Assess
+    const outputs = [JSON.stringify(summary), logger.text(), ...[...s3.objects.values(), ...local.objects.values()].map((o) => o.body)];
+    for (const output of outputs) {
+      expect(output).not.toContain(TENANT_SECRET);
+      expect(output).not.toContain(RUN_SECRET);
+    }
+    expect(summary.tenants.map((t) => t.error?.message)).toEqual([
+      "AssumeRole failed: 1 validation error detected: Value '***' at 'externalId' failed to satisfy constraint",
+      "DescribeOrganization failed: 1 validation error detected: Value '***' at 'externalId' failed to satisfy constraint",
+      undefined,
+    ]);
+  });
+
+  it("teaches the app's masker every ExternalId of the run as soon as the table is read", async () => {
+    const { deps } = world({ '111111111111': healthy('111111111111') }, [activeTenant('111111111111', { external_id: TENANT_SECRET })]);
+    const secrets = new SecretMasker();
+    await planRun(config({ 'external-id': RUN_SECRET }), { ...deps, secrets });
+    expect(secrets.mask(`${TENANT_SECRET} ${RUN_SECRET}`)).toBe('*** ***');
+  });
+
+  it('cuts a huge AWS error message to a fixed size, one line', async () => {
+    const huge = new AwsError('AccessDeniedException', `denied\n${'x'.repeat(300_000)}`);
+    const { deps } = world({ '111111111111': { ...healthy('111111111111'), failAt: { step: 'listTags', error: huge } } });
+    const { summary } = await collectRun(config(), deps);
+    const message = summary.tenants[0].error?.message ?? '';
+    expect(message.length).toBeLessThan(MAX_DISPLAY_LENGTH + 100);
+    expect(message).not.toContain('\n');
   });
 });

@@ -1,4 +1,4 @@
-import { selectTenants } from '../src';
+import { SecretMasker, selectTenants } from '../src';
 import { activeTenant, item, keyed, record, withAttributes } from './fakes';
 
 const CRITERIA = { status: 'active', service: 'AWS Cloud Usage' };
@@ -87,6 +87,31 @@ describe('selectTenants', () => {
     );
     expect(selection.tenants).toEqual([{ tenantId: '111111111111', tenantName: 'First', roleName: undefined, externalId: undefined }]);
     expect(selection.warnings).toEqual(['Tenant 111111111111 appears more than once in the table; it is collected once.']);
+  });
+
+  it('reports an item whose external_id is not a valid ExternalId without showing the value, and masks it from then on', () => {
+    // Prepare
+    const secrets = new SecretMasker();
+    const bad = 'not valid: spaces and ! secret-42';
+    // Act
+    const selection = selectTenants(
+      [keyed(activeTenant('111111111111', { external_id: bad }), { pk: 'tenant#1' }), activeTenant('222222222222', { external_id: 'x' })],
+      CRITERIA,
+      secrets,
+    );
+    // Assess
+    expect(selection.invalidRecords).toEqual([
+      {
+        key: 'pk=tenant#1',
+        reason: 'attribute external_id is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-); the value is not shown',
+      },
+      {
+        key: 'tenant_id=222222222222',
+        reason: 'attribute external_id is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-); the value is not shown',
+      },
+    ]);
+    expect(JSON.stringify(selection)).not.toContain(bad);
+    expect(secrets.mask(`echo ${bad}`)).toBe('echo ***');
   });
 
   it('keeps the per-tenant role name and ExternalId', () => {

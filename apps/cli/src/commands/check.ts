@@ -1,4 +1,4 @@
-import { runPreflight } from '@orgmeta/core';
+import { SecretMasker, runPreflight } from '@orgmeta/core';
 import { createAwsAdapters } from '@orgmeta/aws-adapters';
 import type { CommandContext } from '../cli';
 import { EXIT_OK, EXIT_TENANT_FAILED } from '../exit-codes';
@@ -16,6 +16,7 @@ export async function runCheck(context: CommandContext): Promise<number> {
     logger,
     region,
     surface: 'cli',
+    secrets: new SecretMasker([config.externalId]),
   });
   if (argv.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

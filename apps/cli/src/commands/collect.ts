@@ -1,4 +1,4 @@
-import { TenantSourceError, collectRun, type RunOutcome } from '@orgmeta/core';
+import { SecretMasker, TenantSourceError, collectRun, type RunOutcome } from '@orgmeta/core';
 import type { CommandContext } from '../cli';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
 import { ProgressDisplay } from '../progress';
@@ -32,6 +32,7 @@ export async function runCollect(context: CommandContext): Promise<number> {
       config,
       region,
       surface: 'cli',
+      secrets: new SecretMasker([config.externalId]),
       logger,
       render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
       sinks: config.saveLocal ? [new LocalFileReportSink(config.localOutputDir)] : [],
