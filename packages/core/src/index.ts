@@ -38,7 +38,7 @@ export type { ReportSinkKind, SinkLocationField, SinkLocations } from './report-
 export { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, partitionDate, reportKey } from './report-layout';
 export { assumeRoleTargetFor } from './assume-role-target';
 export { failureContextFor } from './failures';
-export { failedResult } from './tenant-results';
+export { displayName, failedResult } from './tenant-results';
 export { selectTenants } from './tenants';
 export type { TenantSelection, TenantSelectionCriteria } from './tenants';
 export type {

@@ -12,7 +12,7 @@ import {
   type FailureContext,
 } from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
-import { failedResult } from './tenant-results';
+import { displayName, failedResult } from './tenant-results';
 import { SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
 import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
@@ -295,7 +295,7 @@ export async function collectTenant(
     }
     const result: TenantResult = {
       tenantId: tenant.tenantId,
-      tenantName: tenant.tenantName,
+      tenantName: displayName(tenant),
       status: 'succeeded',
       accounts: accounts.length,
       ...locations,

@@ -65,7 +65,12 @@ export async function runPreflight(config: CollectConfig, appDeps: PreflightDepe
   const startedAt = new Date();
   const runId = newRunId(startedAt);
   const results: CheckResult[] = [];
-  const collectorPrincipal = deps.identity ? await deps.identity.principalArn().then(trustablePrincipal, () => undefined) : undefined;
+  const collectorPrincipal = deps.identity
+    ? await deps.identity.principalArn().then(
+        (arn) => displaySafe(trustablePrincipal(arn)),
+        () => undefined,
+      )
+    : undefined;
 
   let tenants: readonly Tenant[] = [];
   let invalidRecords: readonly InvalidRecord[] = [];
@@ -201,7 +206,7 @@ async function checkTenant(
     'ListTagsForResource',
     'ListTagsForResource',
     () => (reader as OrganizationReader).listTags(sampleAccount),
-    (tags) => ({ status: 'PASS', detail: `${sampleAccount}: ${tags.length} tag(s)` }),
+    (tags) => ({ status: 'PASS', detail: `${displaySafe(sampleAccount)}: ${tags.length} tag(s)` }),
   );
   return results;
 }

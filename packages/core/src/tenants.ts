@@ -1,4 +1,4 @@
-import { isValidExternalId } from './aws-names';
+import { isValidExternalId, isValidRoleName } from './aws-names';
 import { displaySafe, type SecretMasker } from './redaction';
 import type { InvalidRecord, Tenant, TenantAttribute, TenantRecord } from './types';
 
@@ -43,7 +43,12 @@ function stringValue(attribute: TenantAttribute | undefined): string | undefined
 }
 
 function typeName(attribute: TenantAttribute): string {
-  return attribute.type === 'other' ? attribute.dynamoType : attribute.type;
+  return displaySafe(attribute.type === 'other' ? attribute.dynamoType : attribute.type, KEY_VALUE_MAX_LENGTH);
+}
+
+/** A value from the table quoted in a reason: one line, short. */
+function quoted(value: string): string {
+  return `"${displaySafe(value, KEY_VALUE_MAX_LENGTH)}"`;
 }
 
 function wrongStringAttribute(record: TenantRecord['attributes'], names: readonly string[]): string | undefined {
@@ -51,11 +56,79 @@ function wrongStringAttribute(record: TenantRecord['attributes'], names: readonl
   return name === undefined ? undefined : `attribute ${name} must be a string (S), found ${typeName(record[name])}`;
 }
 
+/** What one item of the table is: not for this run, invalid (and why), or a tenant. */
+type ItemReading =
+  | { readonly kind: 'not-selected' }
+  | { readonly kind: 'invalid'; readonly reason: string }
+  | { readonly kind: 'tenant'; readonly tenant: Tenant; readonly warnings: readonly string[] };
+
+function readItem(item: TenantRecord, key: string, criteria: TenantSelectionCriteria, secrets: SecretMasker | undefined): ItemReading {
+  const record = item.attributes;
+  // status/service decide selection, so a bad type there is reported for every row;
+  // the other attributes only matter for rows that are selected.
+  const badSelector = wrongStringAttribute(record, ['status', 'service']);
+  if (badSelector) return { kind: 'invalid', reason: badSelector };
+  const status = stringValue(record.status);
+  const service = stringValue(record.service);
+  if (status === undefined || service === undefined) return { kind: 'not-selected' };
+  if (normalised(status) !== normalised(criteria.status) || normalised(service) !== normalised(criteria.service)) {
+    return { kind: 'not-selected' };
+  }
+  const externalId = stringValue(record.external_id);
+  secrets?.add(externalId);
+  const badOptional = wrongStringAttribute(record, ['tenant_name', 'role_name', 'external_id']);
+  if (badOptional) return { kind: 'invalid', reason: badOptional };
+
+  const idAttribute = record.tenant_id;
+  if (idAttribute === undefined) return { kind: 'invalid', reason: 'missing tenant_id attribute' };
+  if (idAttribute.type === 'other') {
+    return { kind: 'invalid', reason: `attribute tenant_id must be a string (S) or number (N), found ${typeName(idAttribute)}` };
+  }
+  const warnings: string[] = [];
+  let tenantId = idAttribute.value.trim();
+  if (idAttribute.type === 'N') {
+    if (!/^\d{1,12}$/.test(tenantId))
+      return { kind: 'invalid', reason: `tenant_id ${displaySafe(tenantId, KEY_VALUE_MAX_LENGTH)} is not a 12-digit account ID` };
+    const padded = tenantId.padStart(12, '0');
+    if (padded !== tenantId) {
+      warnings.push(`Tenant ${key}: numeric tenant_id padded to ${padded}; store it as a 12-digit string to avoid losing leading zeros.`);
+    }
+    tenantId = padded;
+  } else if (!TWELVE_DIGITS.test(tenantId)) {
+    return { kind: 'invalid', reason: `tenant_id ${quoted(idAttribute.value)} is not a 12-digit account ID` };
+  }
+  // The role name goes into an ARN and every hint about it: only what IAM accepts.
+  const roleName = stringValue(record.role_name)?.trim() || undefined;
+  if (roleName !== undefined && !isValidRoleName(roleName)) {
+    return {
+      kind: 'invalid',
+      reason: `role_name ${quoted(roleName)} is not a valid IAM role name (an optional path, then 1-64 of letters, digits and +=,.@_-)`,
+    };
+  }
+  // STS would refuse it, and quote it back in its error: say why without showing it.
+  if (externalId && !isValidExternalId(externalId)) {
+    return {
+      kind: 'invalid',
+      reason: 'attribute external_id is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-); the value is not shown',
+    };
+  }
+  const tenant: Tenant = {
+    tenantId,
+    // Kept whole for the report; summaries and messages show it display-safe.
+    tenantName: stringValue(record.tenant_name)?.trim() ?? '',
+    roleName,
+    externalId: externalId || undefined,
+    ...(item.primaryKey.length > 0 ? { primaryKey: item.primaryKey } : {}),
+  };
+  return { kind: 'tenant', tenant, warnings };
+}
+
 /**
  * Picks the tenants to collect from the raw table items, as docs/configuration.md ("Tenant table") says:
  * status/service match (trimmed, case-insensitive), bad items are reported and skipped,
  * numeric IDs are zero-padded, duplicates are collected once.
- * Every ExternalId of a selected item is told to `secrets` before anything about the item is said.
+ * Every ExternalId of a selected item is told to `secrets` before anything about the item is said;
+ * every value from the table in a reason, key or warning is display-safe.
  */
 export function selectTenants(
   records: readonly TenantRecord[],
@@ -65,74 +138,22 @@ export function selectTenants(
   const tenants = new Map<string, Tenant>();
   const invalidRecords: InvalidRecord[] = [];
   const warnings: string[] = [];
-  const wantedStatus = normalised(criteria.status);
-  const wantedService = normalised(criteria.service);
 
   records.forEach((item, position) => {
     const key = recordKey(item, position);
-    const record = item.attributes;
-    // status/service decide selection, so a bad type there is reported for every row;
-    // the other attributes only matter for rows that are selected.
-    const badSelector = wrongStringAttribute(record, ['status', 'service']);
-    if (badSelector) {
-      invalidRecords.push({ key, reason: badSelector });
+    const reading = readItem(item, key, criteria, secrets);
+    if (reading.kind === 'not-selected') return;
+    if (reading.kind === 'invalid') {
+      invalidRecords.push({ key, reason: reading.reason });
       return;
     }
-    const status = stringValue(record.status);
-    const service = stringValue(record.service);
-    if (status === undefined || service === undefined) return;
-    if (normalised(status) !== wantedStatus || normalised(service) !== wantedService) return;
-    const externalId = stringValue(record.external_id);
-    secrets?.add(externalId);
-    const badOptional = wrongStringAttribute(record, ['tenant_name', 'role_name', 'external_id']);
-    if (badOptional) {
-      invalidRecords.push({ key, reason: badOptional });
+    const { tenant } = reading;
+    warnings.push(...reading.warnings);
+    if (tenants.has(tenant.tenantId)) {
+      warnings.push(`Tenant ${tenant.tenantId} appears more than once in the table; it is collected once.`);
       return;
     }
-
-    const idAttribute = record.tenant_id;
-    if (idAttribute === undefined) {
-      invalidRecords.push({ key, reason: 'missing tenant_id attribute' });
-      return;
-    }
-    if (idAttribute.type === 'other') {
-      invalidRecords.push({ key, reason: `attribute tenant_id must be a string (S) or number (N), found ${idAttribute.dynamoType}` });
-      return;
-    }
-    let tenantId = idAttribute.value.trim();
-    if (idAttribute.type === 'N') {
-      if (!/^\d{1,12}$/.test(tenantId)) {
-        invalidRecords.push({ key, reason: `tenant_id ${tenantId} is not a 12-digit account ID` });
-        return;
-      }
-      const padded = tenantId.padStart(12, '0');
-      if (padded !== tenantId) {
-        warnings.push(`Tenant ${key}: numeric tenant_id padded to ${padded}; store it as a 12-digit string to avoid losing leading zeros.`);
-      }
-      tenantId = padded;
-    } else if (!TWELVE_DIGITS.test(tenantId)) {
-      invalidRecords.push({ key, reason: `tenant_id "${idAttribute.value}" is not a 12-digit account ID` });
-      return;
-    }
-    // STS would refuse it, and quote it back in its error: say why without showing it.
-    if (externalId && !isValidExternalId(externalId)) {
-      invalidRecords.push({
-        key,
-        reason: 'attribute external_id is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-); the value is not shown',
-      });
-      return;
-    }
-    if (tenants.has(tenantId)) {
-      warnings.push(`Tenant ${tenantId} appears more than once in the table; it is collected once.`);
-      return;
-    }
-    tenants.set(tenantId, {
-      tenantId,
-      tenantName: stringValue(record.tenant_name)?.trim() ?? '',
-      roleName: stringValue(record.role_name)?.trim() || undefined,
-      externalId: externalId || undefined,
-      ...(item.primaryKey.length > 0 ? { primaryKey: item.primaryKey } : {}),
-    });
+    tenants.set(tenant.tenantId, tenant);
   });
 
   return { tenants: [...tenants.values()], invalidRecords, warnings };

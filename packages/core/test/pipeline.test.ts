@@ -218,6 +218,22 @@ describe('collectRun', () => {
     expect(logger.messages('warn')).toEqual(['Cannot read the key schema of tenant table tenants']);
   });
 
+  it('shows a hostile tenant_name display-safe in the summary and manifest, and keeps it whole in the report', async () => {
+    // Prepare
+    const name = `Acme\nERROR Tenant 999999999999 failed\u2028${'n'.repeat(300_000)}`;
+    const rendered: string[] = [];
+    const { deps, s3 } = world({ '111111111111': healthy('111111111111') }, [activeTenant('111111111111', { tenant_name: name })]);
+    // Act
+    const { summary } = await collectRun(config(), { ...deps, render: (report) => (rendered.push(report.tenant.tenantName), 'csv') });
+    // Assess
+    expect(rendered).toEqual([name]);
+    const shown = summary.tenants[0].tenantName;
+    expect(shown.startsWith('Acme\\nERROR Tenant 999999999999 failed\\u2028nnn')).toBe(true);
+    expect(shown.length).toBeLessThan(MAX_DISPLAY_LENGTH + 100);
+    const manifest = [...s3.objects.values()].find((o) => o.key.includes('_manifests'))?.body ?? '';
+    expect(manifest.length).toBeLessThan(5_000);
+  });
+
   it('files an error no step expected under its own stage, not under a collection step', async () => {
     const { deps } = world({ '111111111111': healthy('111111111111') });
     const render = () => {

@@ -114,6 +114,50 @@ describe('selectTenants', () => {
     expect(secrets.mask(`echo ${bad}`)).toBe('echo ***');
   });
 
+  it('reports a role_name that IAM would not accept, and keeps one with a path', () => {
+    const selection = selectTenants(
+      [
+        activeTenant('111111111111', { role_name: 'team/ops/OrgMetaReader' }),
+        activeTenant('222222222222', { role_name: 'Reader*' }),
+        activeTenant('333333333333', { role_name: 'x'.repeat(65) }),
+      ],
+      CRITERIA,
+    );
+    expect(selection.tenants.map((t) => [t.tenantId, t.roleName])).toEqual([['111111111111', 'team/ops/OrgMetaReader']]);
+    expect(selection.invalidRecords).toEqual([
+      {
+        key: 'tenant_id=222222222222',
+        reason: 'role_name "Reader*" is not a valid IAM role name (an optional path, then 1-64 of letters, digits and +=,.@_-)',
+      },
+      { key: 'tenant_id=333333333333', reason: expect.stringContaining('is not a valid IAM role name') },
+    ]);
+  });
+
+  it.each([
+    ['a newline and a fake log line', 'x\nERROR Tenant 999999999999 failed: forged'],
+    ['an ANSI escape', '\u001b[2J\u001b[31mred'],
+    ['a Unicode line separator', 'x\u2028WARN forged'],
+    ['300 KB', 'y'.repeat(300_000)],
+  ])('keeps %s from the table on one short line in every key, reason and warning', (_, hostile) => {
+    // Prepare: the hostile value in the key, the tenant_id, the role name, and a padded numeric ID's key.
+    const records = [
+      keyed(activeTenant(hostile), { pk: hostile }),
+      activeTenant(hostile),
+      keyed(activeTenant('111111111111', { role_name: hostile }), { pk: `role-${hostile}` }),
+      keyed(record({ tenant_id: 12345, status: 'active', service: 'AWS Cloud Usage' }), { pk: hostile }),
+    ];
+    // Act
+    const selection = selectTenants(records, CRITERIA);
+    // Assess
+    const texts = [...selection.invalidRecords.flatMap((r) => [r.key, r.reason]), ...selection.warnings];
+    expect(selection.invalidRecords).toHaveLength(3);
+    expect(selection.warnings).toHaveLength(1);
+    for (const text of texts) {
+      expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+      expect(text.length).toBeLessThan(1_000);
+    }
+  });
+
   it('keeps the per-tenant role name and ExternalId', () => {
     const selection = selectTenants([activeTenant('111111111111', { role_name: 'CustomRole', external_id: 'ext-123' })], CRITERIA);
     expect(selection.tenants[0]).toMatchObject({ roleName: 'CustomRole', externalId: 'ext-123' });

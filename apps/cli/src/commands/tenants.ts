@@ -1,4 +1,4 @@
-import { TenantSourceError, planRun } from '@orgmeta/core';
+import { TenantSourceError, displayName, planRun } from '@orgmeta/core';
 import { createAwsAdapters } from '@orgmeta/aws-adapters';
 import type { CommandContext } from '../cli';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
@@ -19,7 +19,7 @@ export async function runTenants(context: CommandContext): Promise<number> {
   }
   const tenants = plan.tenants.map((t) => ({
     tenantId: t.tenantId,
-    tenantName: t.tenantName,
+    tenantName: displayName(t),
     roleName: t.roleName ?? (config.roleName || undefined),
     externalIdSet: Boolean(t.externalId ?? config.externalId),
   }));
