@@ -49,6 +49,7 @@ const ALL_FLAGS = COLLECT_SETTINGS.map((s) => s.flag);
 const SELECTION_FLAGS = ['table', 'tenant-status', 'tenant-service', 'tenant', 'role-name', 'external-id'];
 const CHECK_FLAGS = [
   ...SELECTION_FLAGS,
+  'require-external-id',
   'bucket',
   'prefix',
   'expected-bucket-owner',

@@ -8,6 +8,8 @@ export interface CollectConfig {
   readonly roleName: string;
   /** Secret: never log it. */
   readonly externalId?: string;
+  /** Fail a tenant without an external_id of its own instead of assuming its role with the run-wide one or none. */
+  readonly requireExternalId: boolean;
   readonly upload: boolean;
   readonly bucketName?: string;
   /** Empty, or ends with `/`. */
@@ -146,6 +148,15 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
       isValidExternalId(String(raw))
         ? String(raw)
         : { error: 'the value is not a valid ExternalId (2-1224 of letters, digits and +=,.@:/-)' },
+  },
+  {
+    key: 'requireExternalId',
+    flag: 'require-external-id',
+    envVar: 'REQUIRE_EXTERNAL_ID',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Fail (without assuming its role) a tenant whose item has no external_id of its own',
+    parse: parseBoolean,
   },
   {
     key: 'upload',

@@ -14,6 +14,7 @@ export type CollectionStage =
   | 'LocalWrite'
   | 'S3Upload'
   | 'Selection'
+  | 'ExternalId'
   | 'Unexpected';
 
 /** Where a failure happened, as far as its hint needs to know. */
@@ -118,6 +119,8 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
       return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*, and check ${named(context, 'expectedBucketOwner')} if set.`;
     case 'Selection':
       return `Check the tenant_id, status and service attributes of its item in the tenant table, or drop that ${named(context, 'tenantIds')}.`;
+    case 'ExternalId':
+      return `Add an external_id attribute to the tenant's item in the tenant table (the value the sts:ExternalId condition of its reader role's trust policy expects), or turn off ${named(context, 'requireExternalId')}.`;
     case 'Unexpected':
       return context.surface === 'lambda'
         ? 'An unexpected error stopped this tenant; the function logs have the detail. Report it if it persists.'
@@ -133,6 +136,18 @@ export function describeFailure(stage: CollectionStage, error: unknown, context:
     code,
     message: `${stage} failed: ${errorMessage(error, context.secrets)}`,
     hint: remediationHint(stage, code, context),
+  };
+}
+
+/** Code of a tenant refused because it has no ExternalId of its own while one is required. */
+export const EXTERNAL_ID_MISSING = 'ExternalIdMissing';
+
+/** Why a tenant is not collected when every tenant must have its own ExternalId and this one has none. */
+export function externalIdMissing(context: FailureContext): FailureDetails {
+  return {
+    code: EXTERNAL_ID_MISSING,
+    message: `Tenant ${context.tenantId} has no external_id of its own and ${named(context, 'requireExternalId')} is on, so its role was not assumed.`,
+    hint: remediationHint('ExternalId', EXTERNAL_ID_MISSING, context),
   };
 }
 

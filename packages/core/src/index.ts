@@ -13,7 +13,15 @@ export {
 export { MASK, MAX_DISPLAY_LENGTH, SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
 export { ConfigError, InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
 export type { FailureDetails } from './errors';
-export { describeFailure, errorCode, remediationHint, rerunTenantHint, tenantTableFailure } from './failures';
+export {
+  EXTERNAL_ID_MISSING,
+  describeFailure,
+  errorCode,
+  externalIdMissing,
+  remediationHint,
+  rerunTenantHint,
+  tenantTableFailure,
+} from './failures';
 export type { CollectionStage, FailureContext, RunSurroundings } from './failures';
 export { buildReport, collectRun, collectTenant, newRunId, planRun, startRun, summarizeRun, writeManifest } from './pipeline';
 export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';

@@ -5,6 +5,7 @@ import { settingName, type CollectConfig, type Surface } from './config';
 import { InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
 import {
   describeFailure,
+  externalIdMissing,
   failureContextFor,
   rerunTenantHint,
   tenantTableFailure,
@@ -258,6 +259,8 @@ export async function collectTenant(
   const { signal } = deps;
   log.debug('Collecting tenant', { tenantId: tenant.tenantId, roleArn: access.roleArn });
   try {
+    // A tenant without its own ExternalId is refused before any AWS call when the operator requires one.
+    if (config.requireExternalId && !tenant.externalId) throw new TenantCollectionError(externalIdMissing(failureContext));
     const reader = await step('AssumeRole', failureContext, () => deps.organizations.connect(access), signal);
     const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization(), signal);
     if (organization.managementAccountId !== tenant.tenantId) {

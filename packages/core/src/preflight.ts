@@ -1,9 +1,17 @@
 import pLimit from 'p-limit';
 import type { CollectConfig } from './config';
-import type { Surface } from './config';
+import { settingName, type Surface } from './config';
 import { SecretMasker, displaySafe, safeText } from './redaction';
-import { TenantSourceError } from './errors';
-import { describeFailure, failureContextFor, tenantTableFailure, type CollectionStage, type FailureContext } from './failures';
+import { TenantCollectionError, TenantSourceError } from './errors';
+import {
+  EXTERNAL_ID_MISSING,
+  describeFailure,
+  externalIdMissing,
+  failureContextFor,
+  tenantTableFailure,
+  type CollectionStage,
+  type FailureContext,
+} from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
 import { newRunId, planRun } from './pipeline';
 import type { CallerIdentity, Logger, OrganizationConnector, OrganizationReader, TenantSource, WriteProbe } from './ports';
@@ -106,6 +114,8 @@ export async function runPreflight(config: CollectConfig, appDeps: PreflightDepe
     });
   }
 
+  if (tenants.length > 0) results.push(...externalIdChecks(tenants, config, deps.surface));
+
   if (deps.writeProbe && config.bucketName) {
     results.push(await probeBucket(config, deps.writeProbe, runId, failureContextFor(config, deps)));
   }
@@ -114,6 +124,55 @@ export async function runPreflight(config: CollectConfig, appDeps: PreflightDepe
   const perTenant = await Promise.all(tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps, runId, collectorPrincipal))));
   results.push(...perTenant.flat());
   return { collectorPrincipal, results, invalidRecords, passed: results.every((r) => r.status !== 'FAIL') };
+}
+
+// Long lists of tenant IDs are cut in check details.
+const MAX_LISTED_TENANTS = 10;
+
+function listed(tenantIds: readonly string[]): string {
+  const shown = tenantIds.slice(0, MAX_LISTED_TENANTS).join(', ');
+  return tenantIds.length > MAX_LISTED_TENANTS ? `${shown} and ${tenantIds.length - MAX_LISTED_TENANTS} more` : shown;
+}
+
+const CONFUSED_DEPUTY =
+  "Give each tenant its own random external_id in the tenant table, and the same value in the sts:ExternalId condition of its reader role's trust policy: a missing or shared ExternalId lets a role meant for one tenant be assumed on behalf of another (the confused deputy problem).";
+
+/**
+ * Whether every tenant has an ExternalId and none shares it with another (the run-wide one counts
+ * as shared when several tenants fall back to it). Names tenants, never the values.
+ */
+function externalIdChecks(tenants: readonly Tenant[], config: CollectConfig, surface: Surface): CheckResult[] {
+  const byValue = new Map<string, string[]>();
+  const none: string[] = [];
+  for (const tenant of tenants) {
+    const value = tenant.externalId ?? config.externalId;
+    if (value === undefined) none.push(tenant.tenantId);
+    else byValue.set(value, [...(byValue.get(value) ?? []), tenant.tenantId]);
+  }
+  const shared = [...byValue.entries()].filter(([, ids]) => ids.length > 1);
+  const requireHint = config.requireExternalId ? '' : ` Then turn on ${settingName('requireExternalId', surface)}.`;
+  return [
+    none.length === 0
+      ? { scope: 'run', check: 'ExternalId set', status: 'PASS', detail: `all ${tenants.length} tenant(s) have an ExternalId` }
+      : {
+          scope: 'run',
+          check: 'ExternalId set',
+          status: 'WARN',
+          detail: `${none.length} of ${tenants.length} tenant(s) have no ExternalId: ${listed(none)}`,
+          hint: `${CONFUSED_DEPUTY}${requireHint}`,
+        },
+    shared.length === 0
+      ? { scope: 'run', check: 'ExternalId unique', status: 'PASS', detail: 'no two tenants share an ExternalId' }
+      : {
+          scope: 'run',
+          check: 'ExternalId unique',
+          status: 'WARN',
+          detail: shared
+            .map(([value, ids]) => `${listed(ids)} share ${value === config.externalId ? 'the run-wide ExternalId' : 'one ExternalId'}`)
+            .join('; '),
+          hint: `${CONFUSED_DEPUTY}${requireHint}`,
+        },
+  ];
 }
 
 async function probeBucket(config: CollectConfig, probe: WriteProbe, runId: string, failureContext: FailureContext): Promise<CheckResult> {
@@ -168,7 +227,7 @@ async function checkTenant(
       failed = true;
       const failure = describeFailure(stage, error, failureContext);
       const hint =
-        stage === 'AssumeRole' && collectorPrincipal
+        stage === 'AssumeRole' && collectorPrincipal && failure.code !== EXTERNAL_ID_MISSING
           ? `${failure.hint} Trust policy statement for ${arn}: ${trustStatement(collectorPrincipal, externalId !== undefined)}`
           : failure.hint;
       results.push({ scope, check, status: 'FAIL', detail: failure.message, code: failure.code, hint });
@@ -179,7 +238,11 @@ async function checkTenant(
   const reader = await attempt(
     'assume role',
     'AssumeRole',
-    () => organizations.connect(access),
+    async () => {
+      // As in a collection: no AssumeRole without the tenant's own ExternalId when one is required.
+      if (config.requireExternalId && !tenant.externalId) throw new TenantCollectionError(externalIdMissing(failureContext));
+      return organizations.connect(access);
+    },
     () => ({ status: 'PASS', detail: `${arn}${externalId ? ' (with ExternalId)' : ''}` }),
   );
   const organization = await attempt(

@@ -123,10 +123,27 @@ function readItem(item: TenantRecord, key: string, criteria: TenantSelectionCrit
   return { kind: 'tenant', tenant, warnings };
 }
 
+/** The attributes two items of one tenant must agree on to be the same tenant. */
+const DUPLICATE_ATTRIBUTES: readonly { readonly name: string; readonly of: (tenant: Tenant) => string | undefined }[] = [
+  { name: 'tenant_name', of: (t) => t.tenantName },
+  { name: 'role_name', of: (t) => t.roleName },
+  { name: 'external_id', of: (t) => t.externalId },
+];
+
+// A reason names at most this many of a tenant's conflicting items.
+const MAX_LISTED_KEYS = 5;
+
+interface TenantItem {
+  readonly key: string;
+  readonly position: number;
+  readonly tenant: Tenant;
+}
+
 /**
  * Picks the tenants to collect from the raw table items, as docs/configuration.md ("Tenant table") says:
  * status/service match (trimmed, case-insensitive), bad items are reported and skipped,
- * numeric IDs are zero-padded, duplicates are collected once.
+ * numeric IDs are zero-padded. Items of one tenant that agree are collected once; items of one
+ * tenant that disagree (name, role, ExternalId) are all invalid: no scan order decides which wins.
  * Every ExternalId of a selected item is told to `secrets` before anything about the item is said;
  * every value from the table in a reason, key or warning is display-safe.
  */
@@ -135,8 +152,8 @@ export function selectTenants(
   criteria: TenantSelectionCriteria,
   secrets?: SecretMasker,
 ): TenantSelection {
-  const tenants = new Map<string, Tenant>();
-  const invalidRecords: InvalidRecord[] = [];
+  const itemsByTenant = new Map<string, TenantItem[]>();
+  const invalid: { readonly position: number; readonly record: InvalidRecord }[] = [];
   const warnings: string[] = [];
 
   records.forEach((item, position) => {
@@ -144,17 +161,39 @@ export function selectTenants(
     const reading = readItem(item, key, criteria, secrets);
     if (reading.kind === 'not-selected') return;
     if (reading.kind === 'invalid') {
-      invalidRecords.push({ key, reason: reading.reason });
+      invalid.push({ position, record: { key, reason: reading.reason } });
       return;
     }
-    const { tenant } = reading;
     warnings.push(...reading.warnings);
-    if (tenants.has(tenant.tenantId)) {
-      warnings.push(`Tenant ${tenant.tenantId} appears more than once in the table; it is collected once.`);
-      return;
-    }
-    tenants.set(tenant.tenantId, tenant);
+    const { tenantId } = reading.tenant;
+    itemsByTenant.set(tenantId, [...(itemsByTenant.get(tenantId) ?? []), { key, position, tenant: reading.tenant }]);
   });
 
-  return { tenants: [...tenants.values()], invalidRecords, warnings };
+  const tenants: Tenant[] = [];
+  for (const [tenantId, items] of itemsByTenant) {
+    const differing = DUPLICATE_ATTRIBUTES.filter((a) => new Set(items.map((i) => a.of(i.tenant))).size > 1).map((a) => a.name);
+    if (differing.length === 0) {
+      tenants.push(items[0].tenant);
+      for (let n = 1; n < items.length; n += 1)
+        warnings.push(`Tenant ${tenantId} appears more than once in the table; it is collected once.`);
+      continue;
+    }
+    const keys = items
+      .slice(0, MAX_LISTED_KEYS)
+      .map((i) => i.key)
+      .concat(items.length > MAX_LISTED_KEYS ? [`${items.length - MAX_LISTED_KEYS} more`] : [])
+      .join('; ');
+    for (const { key, position } of items) {
+      invalid.push({
+        position,
+        record: {
+          key,
+          reason: `tenant_id ${tenantId} is in ${items.length} items whose ${differing.join(', ')} differ (${keys}); keep one item per tenant`,
+        },
+      });
+    }
+  }
+
+  const invalidRecords = invalid.sort((a, b) => a.position - b.position).map((i) => i.record);
+  return { tenants, invalidRecords, warnings };
 }

@@ -42,6 +42,18 @@ describe('resolveCollectConfig', () => {
     expect(config.externalId).toBeUndefined();
   });
 
+  it('requires no per-tenant ExternalId unless REQUIRE_EXTERNAL_ID or --require-external-id says so', () => {
+    expect(resolveCollectConfig({ flags: {}, env: REQUIRED_ENV }).requireExternalId).toBe(false);
+    expect(resolveCollectConfig({ flags: {}, env: { ...REQUIRED_ENV, REQUIRE_EXTERNAL_ID: 'TRUE' } }).requireExternalId).toBe(true);
+    expect(
+      resolveCollectConfig({ flags: { 'require-external-id': false }, env: { ...REQUIRED_ENV, REQUIRE_EXTERNAL_ID: 'yes' } })
+        .requireExternalId,
+    ).toBe(false);
+    expect(configError(() => resolveCollectConfig({ flags: {}, env: { ...REQUIRED_ENV, REQUIRE_EXTERNAL_ID: 'maybe' } }))).toContain(
+      'Invalid REQUIRE_EXTERNAL_ID',
+    );
+  });
+
   it('names the flag and the variable of every missing required setting', () => {
     const message = configError(() => resolveCollectConfig({ flags: {}, env: {} }));
     expect(message.split('\n')).toEqual([

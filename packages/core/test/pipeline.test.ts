@@ -267,6 +267,39 @@ describe('collectRun', () => {
   });
 });
 
+describe('requireExternalId', () => {
+  it('fails a tenant without its own ExternalId with ExternalIdMissing and a hint, without assuming its role', async () => {
+    // Prepare: the run-wide ExternalId does not count.
+    const { deps, organizationAccess } = world({ '111111111111': healthy('111111111111'), '222222222222': healthy('222222222222') }, [
+      activeTenant('111111111111', { external_id: 'own-ext-1' }),
+      activeTenant('222222222222'),
+    ]);
+    // Act
+    const { summary } = await collectRun(config({ 'require-external-id': true, 'external-id': 'run-wide' }), {
+      ...deps,
+      surface: 'lambda',
+    });
+    // Assess
+    expect(summary.tenants.map((t) => [t.tenantId, t.status])).toEqual([
+      ['111111111111', 'succeeded'],
+      ['222222222222', 'failed'],
+    ]);
+    expect(summary.tenants[1].error).toEqual({
+      code: 'ExternalIdMissing',
+      message: 'Tenant 222222222222 has no external_id of its own and REQUIRE_EXTERNAL_ID is on, so its role was not assumed.',
+      hint: expect.stringContaining('or turn off REQUIRE_EXTERNAL_ID'),
+    });
+    expect(organizationAccess.connections.map((c) => c.tenantId)).toEqual(['111111111111']);
+  });
+
+  it('is off by default: the run-wide ExternalId (or none) is used', async () => {
+    const { deps, organizationAccess } = world({ '222222222222': healthy('222222222222') });
+    const { summary } = await collectRun(config(), deps);
+    expect(summary.totals.succeeded).toBe(1);
+    expect(organizationAccess.connections).toHaveLength(1);
+  });
+});
+
 describe('secrets in a run', () => {
   const TENANT_SECRET = 'tenant-secret-abc123';
   const RUN_SECRET = 'run-wide-secret-xyz789';

@@ -80,9 +80,9 @@ describe('selectTenants', () => {
     ]);
   });
 
-  it('collects a duplicated tenant once', () => {
+  it('collects a tenant whose items agree once', () => {
     const selection = selectTenants(
-      [activeTenant('111111111111', { tenant_name: 'First' }), activeTenant('111111111111', { tenant_name: 'Again' })],
+      [activeTenant('111111111111', { tenant_name: 'First' }), activeTenant('111111111111', { tenant_name: ' First ' })],
       CRITERIA,
     );
     expect(selection.tenants).toEqual([{ tenantId: '111111111111', tenantName: 'First', roleName: undefined, externalId: undefined }]);
@@ -156,6 +156,28 @@ describe('selectTenants', () => {
       expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
       expect(text.length).toBeLessThan(1_000);
     }
+  });
+
+  it('reports every item of a tenant whose items disagree, naming what differs, and collects none of them', () => {
+    // Prepare: the same tenant (once as a number) with another role and ExternalId; another tenant once.
+    const records = [
+      keyed(activeTenant('011111111111', { role_name: 'ReaderA', external_id: 'ext-a' }), { pk: 'tenant#1' }),
+      keyed(activeTenant('222222222222'), { pk: 'tenant#2' }),
+      keyed(record({ tenant_id: 11111111111, status: 'active', service: 'AWS Cloud Usage', role_name: 'ReaderB', external_id: 'ext-b' }), {
+        pk: 'tenant#1-copy',
+      }),
+    ];
+    // Act
+    const selection = selectTenants(records, CRITERIA);
+    // Assess
+    expect(selection.tenants.map((t) => t.tenantId)).toEqual(['222222222222']);
+    const reason =
+      'tenant_id 011111111111 is in 2 items whose role_name, external_id differ (pk=tenant#1; pk=tenant#1-copy); keep one item per tenant';
+    expect(selection.invalidRecords).toEqual([
+      { key: 'pk=tenant#1', reason },
+      { key: 'pk=tenant#1-copy', reason },
+    ]);
+    expect(JSON.stringify(selection.invalidRecords)).not.toContain('ext-a');
   });
 
   it('keeps the per-tenant role name and ExternalId', () => {
