@@ -7,22 +7,38 @@ const MIN_RPS = 0.5;
 const DECREASE_FACTOR = 0.8;
 const INCREASE_PER_SUCCESS = 0.5;
 
+/** Time as the pacer sees it: injected, so tests assert the pace itself rather than how long it took. */
+export interface PacerClock {
+  /** Milliseconds since some fixed point. */
+  now(): number;
+  /** Resolves after `ms` milliseconds; must keep the process alive meanwhile. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** Wall-clock time: a ref'd timer, so calls waiting for a token keep the process alive. */
+export const SYSTEM_CLOCK: PacerClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /**
- * A token bucket whose waiters are woken by a ref'd timer at the exact moment a token
- * is due. (bottleneck's reservoir was tried: it refills on an unref'd 250 ms heartbeat,
- * so calls waiting for a token do not keep the process alive and the pace is coarse.)
+ * A token bucket whose waiters are woken at the exact moment a token is due. (bottleneck's
+ * reservoir was tried: it refills on an unref'd 250 ms heartbeat, so calls waiting for a token
+ * do not keep the process alive and the pace is coarse.)
  */
 class TokenBucket {
   private tokens: number;
-  private updatedAt = Date.now();
+  private updatedAt: number;
   private readonly waiting: (() => void)[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private sleeping = false;
 
   constructor(
     private rate: number,
     private readonly capacity: number,
+    private readonly clock: PacerClock,
   ) {
     this.tokens = capacity;
+    this.updatedAt = clock.now();
   }
 
   take(): Promise<void> {
@@ -43,7 +59,7 @@ class TokenBucket {
   }
 
   private refill(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.rate);
     this.updatedAt = now;
   }
@@ -54,15 +70,13 @@ class TokenBucket {
       this.tokens -= 1;
       this.waiting.shift()?.();
     }
-    if (this.waiting.length > 0 && !this.timer) {
+    if (this.waiting.length > 0 && !this.sleeping) {
+      this.sleeping = true;
       const dueMs = ((1 - this.tokens) / this.rate) * 1000;
-      this.timer = setTimeout(
-        () => {
-          this.timer = undefined;
-          this.pump();
-        },
-        Math.max(1, Math.ceil(dueMs)),
-      );
+      void this.clock.sleep(Math.max(1, Math.ceil(dueMs))).then(() => {
+        this.sleeping = false;
+        this.pump();
+      });
     }
   }
 }
@@ -72,6 +86,8 @@ export interface PacerSettings {
   readonly maxRps: number;
   /** Told of every throttled answer, e.g. for a progress display. */
   readonly onThrottle?: () => void;
+  /** Defaults to the system clock. */
+  readonly clock?: PacerClock;
 }
 
 /**
@@ -85,7 +101,7 @@ export class OrganizationPacer {
 
   constructor(private readonly settings: PacerSettings) {
     this.rps = settings.maxRps;
-    this.bucket = new TokenBucket(this.rps, Math.max(1, Math.round(settings.maxRps)));
+    this.bucket = new TokenBucket(this.rps, Math.max(1, Math.round(settings.maxRps)), settings.clock ?? SYSTEM_CLOCK);
   }
 
   /** Runs one attempt when a token is free and learns from its outcome. */

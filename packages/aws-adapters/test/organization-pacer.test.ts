@@ -1,4 +1,4 @@
-import { OrganizationPacer } from '../src';
+import { OrganizationPacer, type PacerClock } from '../src';
 
 class Throttled extends Error {
   constructor() {
@@ -7,34 +7,65 @@ class Throttled extends Error {
   }
 }
 
+/**
+ * Time that moves only when the pacer sleeps: a sleep ends on the next turn of the event loop,
+ * after the work it released has run, with the clock moved on by exactly what was asked.
+ */
+class VirtualClock implements PacerClock {
+  private nowMs = 0;
+  readonly sleeps: number[] = [];
+  now(): number {
+    return this.nowMs;
+  }
+  sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.nowMs += ms;
+        resolve();
+      }),
+    );
+  }
+}
+
 describe('OrganizationPacer', () => {
   it('lets a burst of one second of calls through, then paces the rest', async () => {
     // Prepare
-    const pacer = new OrganizationPacer({ maxRps: 20 });
+    const clock = new VirtualClock();
+    const pacer = new OrganizationPacer({ maxRps: 20, clock });
     const startedAt: number[] = [];
-    const t0 = Date.now();
-    // Act: 30 calls at 20 rps: 20 at once, 10 more over about half a second.
-    await Promise.all(Array.from({ length: 30 }, () => pacer.run(async () => startedAt.push(Date.now() - t0))));
+    // Act: 30 calls at 20 rps: 20 at once, then one every 50 ms.
+    await Promise.all(Array.from({ length: 30 }, () => pacer.run(async () => startedAt.push(clock.now()))));
     // Assess
     const sorted = startedAt.sort((a, b) => a - b);
     expect(sorted[19]).toBeLessThan(350);
     expect(sorted[29]).toBeGreaterThanOrEqual(400);
+    expect(sorted).toEqual([...Array.from({ length: 20 }, () => 0), 50, 100, 150, 200, 250, 300, 350, 400, 450, 500]);
   });
 
   it('slows down on a throttled answer, tells the listener, and recovers on successes', async () => {
+    // Prepare
+    const clock = new VirtualClock();
     let throttles = 0;
-    const pacer = new OrganizationPacer({ maxRps: 8, onThrottle: () => (throttles += 1) });
+    const pacer = new OrganizationPacer({ maxRps: 8, onThrottle: () => (throttles += 1), clock });
+    // Act
     await expect(pacer.run(() => Promise.reject(new Throttled()))).rejects.toThrow('Rate exceeded');
+    // Assess: a fifth slower, and the saved-up burst is gone: the next call waits a whole token at 6.4 rps.
     expect(pacer.currentRps).toBeCloseTo(6.4);
     expect(throttles).toBe(1);
-    for (let i = 0; i < 16; i += 1) await pacer.run(async () => 'ok');
+    const before = clock.now();
+    await pacer.run(async () => 'ok');
+    expect(clock.now() - before).toBe(Math.ceil(1000 / 6.4));
+    for (let i = 0; i < 15; i += 1) await pacer.run(async () => 'ok');
     expect(pacer.currentRps).toBe(8);
-  }, 15_000);
+  });
 
   it('does not slow down for errors that are not throttling', async () => {
-    const pacer = new OrganizationPacer({ maxRps: 8 });
+    const clock = new VirtualClock();
+    const pacer = new OrganizationPacer({ maxRps: 8, clock });
     const denied = Object.assign(new Error('no'), { name: 'AccessDeniedException' });
     await expect(pacer.run(() => Promise.reject(denied))).rejects.toBe(denied);
     expect(pacer.currentRps).toBe(8);
+    expect(clock.sleeps).toEqual([]);
   });
 });
