@@ -2,7 +2,7 @@ import type { CollectionStage } from './failures';
 
 /**
  * The kinds of report sink, declared once: where a sink's location goes in a tenant's summary
- * entry and in the manifest outcome (SPEC's `s3Key` / `localPath`), and the stage a failed
+ * entry and in the manifest outcome (`s3Key` / `localPath`, docs/summary-and-exit-codes.md), and the stage a failed
  * write is filed under (it decides the hint). The pipeline only iterates its list of sinks.
  */
 export const REPORT_SINK_KINDS = {

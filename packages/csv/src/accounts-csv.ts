@@ -11,7 +11,7 @@ function isoTimestamp(date: Date | undefined): string {
   return date ? date.toISOString() : '';
 }
 
-/** The fixed columns of every report, in SPEC order; `tag:<Key>` columns follow. */
+/** The fixed columns of every report, in the order of docs/outputs.md; `tag:<Key>` columns follow. */
 export const REPORT_COLUMNS: readonly ReportColumn[] = [
   { header: 'tenant_id', cell: (r) => r.tenant.tenantId },
   { header: 'tenant_name', cell: (r) => r.tenant.tenantName },
