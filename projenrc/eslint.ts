@@ -10,6 +10,10 @@ const FORBIDDEN_IMPORTS: Record<string, { group: string[]; message: string }> = 
     group: ['@aws-sdk/*', '@smithy/*', '@orgmeta/aws-adapters', '@orgmeta/cli'],
     message: 'packages/csv turns rows into CSV; it must not reach AWS.',
   },
+  'packages/parquet': {
+    group: ['@aws-sdk/*', '@smithy/*', '@orgmeta/aws-adapters', '@orgmeta/csv', '@orgmeta/cli', '@orgmeta/cdk'],
+    message: 'packages/parquet turns snapshots into Parquet and back; it imports only core.',
+  },
   'packages/aws-adapters': {
     group: ['@orgmeta/csv', '@orgmeta/cli', '@orgmeta/cdk'],
     message: "packages/aws-adapters implements core's ports and may import only core.",

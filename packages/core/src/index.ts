@@ -83,3 +83,5 @@ export {
 export type { PointerParseResult, PreviousSnapshot, SnapshotFormat, SnapshotParsers, SnapshotPointer } from './snapshot-pointer';
 export { CHANGES_CSV_CONTENT_TYPE, PARQUET_CONTENT_TYPE, tenantObjectKey } from './snapshot-layout';
 export type { TenantObjectName } from './snapshot-layout';
+export { ACCOUNTS_DATASET_COLUMNS, CHANGES_DATASET_COLUMNS } from './datasets';
+export type { DatasetColumn, DatasetColumnType } from './datasets';

@@ -1,4 +1,13 @@
-import { snapshotFromReport, type AccountWithDetails, type TenantReport } from '../src';
+import {
+  ACCOUNTS_DATASET_COLUMNS,
+  CHANGES_DATASET_COLUMNS,
+  CHANGE_COLUMNS,
+  DETAIL_COLUMNS,
+  SNAPSHOT_FIXED_COLUMNS,
+  snapshotFromReport,
+  type AccountWithDetails,
+  type TenantReport,
+} from '../src';
 
 function accountWith(id: string, extra: Partial<AccountWithDetails> = {}): AccountWithDetails {
   return {
@@ -100,5 +109,21 @@ describe('snapshotFromReport', () => {
     const snapshot = snapshotFromReport(report([accountWith('222222222222')]), 'run-1');
     expect(snapshot.detailColumns).toEqual([]);
     expect(snapshot.accounts[0]?.details.size).toBe(0);
+  });
+});
+
+describe('dataset columns', () => {
+  it('gives accounts.parquet the 15 fixed columns, every known detail column, tags and run_id, with their SQL types', () => {
+    expect(ACCOUNTS_DATASET_COLUMNS.map((c) => `${c.name} ${c.type}`)).toEqual([
+      ...SNAPSHOT_FIXED_COLUMNS.map((c) => `${c} ${c === 'joined_timestamp' || c === 'collected_at' ? 'timestamp' : 'string'}`),
+      ...DETAIL_COLUMNS.map((c) => `${c} string`),
+      'tags map<string,string>',
+      'run_id string',
+    ]);
+  });
+
+  it('gives changes.parquet the changes.csv columns, detected_at as a timestamp', () => {
+    expect(CHANGES_DATASET_COLUMNS.filter((c) => c.type !== 'string').map((c) => c.name)).toEqual(['detected_at']);
+    expect(CHANGES_DATASET_COLUMNS.map((c) => c.name)).toEqual([...CHANGE_COLUMNS]);
   });
 });
