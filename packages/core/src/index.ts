@@ -80,7 +80,14 @@ export {
   renderSnapshotPointer,
   snapshotPointerKey,
 } from './snapshot-pointer';
-export type { PointerParseResult, PreviousSnapshot, SnapshotFormat, SnapshotParsers, SnapshotPointer } from './snapshot-pointer';
+export type {
+  CsvSnapshotContext,
+  PointerParseResult,
+  PreviousSnapshot,
+  SnapshotFormat,
+  SnapshotParsers,
+  SnapshotPointer,
+} from './snapshot-pointer';
 export { CHANGES_CSV_CONTENT_TYPE, PARQUET_CONTENT_TYPE, tenantObjectKey } from './snapshot-layout';
 export type { TenantObjectName } from './snapshot-layout';
 export { ACCOUNTS_DATASET_COLUMNS, CHANGES_DATASET_COLUMNS } from './datasets';

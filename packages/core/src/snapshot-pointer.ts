@@ -28,6 +28,8 @@ export interface SnapshotPointer {
    * every tag key found. Only a CSV-only baseline needs it, to compare just the tags it recorded.
    */
   readonly csvTagKeys?: readonly string[];
+  /** `false` when the CSV was written with `--no-escape-formulas`; absent means escaped. */
+  readonly csvFormulasEscaped?: boolean;
 }
 
 /** `<prefix>_latest/tenant_id=<id>.json`: outside every `dt=` partition, and `_` keeps query engines off it. */
@@ -79,6 +81,8 @@ export function parseSnapshotPointer(text: string, tenantId: string): PointerPar
   if (tagKeys !== undefined && (!Array.isArray(tagKeys) || !tagKeys.every((k) => typeof k === 'string'))) {
     return { problem: 'its csvTagKeys is not a list of strings' };
   }
+  const escaped = json.csvFormulasEscaped;
+  if (escaped !== undefined && typeof escaped !== 'boolean') return { problem: 'its csvFormulasEscaped is not a boolean' };
   return {
     pointer: {
       version: SNAPSHOT_POINTER_VERSION,
@@ -88,6 +92,7 @@ export function parseSnapshotPointer(text: string, tenantId: string): PointerPar
       formats: wantsParquet ? ['csv', 'parquet'] : ['csv'],
       keys: wantsParquet ? { csv: keys.csv, parquet: keys.parquet as string } : { csv: keys.csv },
       ...(tagKeys === undefined ? {} : { csvTagKeys: tagKeys as string[] }),
+      ...(escaped === undefined ? {} : { csvFormulasEscaped: escaped }),
     },
   };
 }
@@ -97,10 +102,18 @@ export interface SnapshotParsers {
   /** `accounts.parquet` → snapshot; without it a Parquet snapshot is skipped for the CSV. */
   readonly parquet?: (bytes: Uint8Array) => Snapshot | Promise<Snapshot>;
   /** `accounts.csv` → snapshot; the CSV has no run ID, and no tags but its columns. */
-  readonly csv: (
-    text: string,
-    context: { readonly runId: string; readonly tenantId: string; readonly recordedTagKeys?: readonly string[] },
-  ) => Snapshot;
+  readonly csv: (text: string, context: CsvSnapshotContext) => Snapshot;
+}
+
+/** What the pointer knows about an `accounts.csv` that the file itself does not say. */
+export interface CsvSnapshotContext {
+  readonly tenantId: string;
+  readonly runId: string;
+  readonly collectedAt: string;
+  /** Only these tag keys were recorded (`--tag-keys`); absent: a column for every key found. */
+  readonly recordedTagKeys?: readonly string[];
+  /** Whether data cells were formula-escaped (default true), so the `'` prefix is undone only where it was added. */
+  readonly formulasEscaped?: boolean;
 }
 
 /** A tenant's baseline: the snapshot (when one was found and readable) and what went wrong on the way. */
@@ -156,7 +169,13 @@ export async function loadPreviousSnapshot(
   try {
     const csv = await reader.readObject(key);
     if (!csv) return noBaseline(`the previous report ${key} named by ${pointerKey} is missing`);
-    const context = { runId: pointer.runId, tenantId, ...(pointer.csvTagKeys ? { recordedTagKeys: pointer.csvTagKeys } : {}) };
+    const context: CsvSnapshotContext = {
+      tenantId,
+      runId: pointer.runId,
+      collectedAt: pointer.collectedAt,
+      ...(pointer.csvTagKeys ? { recordedTagKeys: pointer.csvTagKeys } : {}),
+      ...(pointer.csvFormulasEscaped === undefined ? {} : { formulasEscaped: pointer.csvFormulasEscaped }),
+    };
     return { snapshot: parsers.csv(new TextDecoder().decode(csv), context), pointer, warnings };
   } catch (error) {
     return noBaseline(`the previous report ${key} could not be read (${describe(error)})`);

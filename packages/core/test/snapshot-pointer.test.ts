@@ -76,7 +76,13 @@ describe('snapshot pointer', () => {
 
   it('parses back what it renders', () => {
     expect(parseSnapshotPointer(renderSnapshotPointer(POINTER), TENANT)).toEqual({ pointer: POINTER });
-    const csvOnly: SnapshotPointer = { ...POINTER, formats: ['csv'], keys: { csv: POINTER.keys.csv }, csvTagKeys: ['Owner'] };
+    const csvOnly: SnapshotPointer = {
+      ...POINTER,
+      formats: ['csv'],
+      keys: { csv: POINTER.keys.csv },
+      csvTagKeys: ['Owner'],
+      csvFormulasEscaped: false,
+    };
     expect(parseSnapshotPointer(renderSnapshotPointer(csvOnly), TENANT)).toEqual({ pointer: csvOnly });
   });
 
@@ -96,6 +102,7 @@ describe('snapshot pointer', () => {
     ['no csv key', JSON.stringify({ ...POINTER, keys: { parquet: 'x' } }), 'it has no keys.csv'],
     ['a parquet key without the format', JSON.stringify({ ...POINTER, formats: ['csv'] }), 'its keys.parquet does not match its formats'],
     ['bad tag keys', JSON.stringify({ ...POINTER, csvTagKeys: [1] }), 'its csvTagKeys is not a list of strings'],
+    ['a bad escaping flag', JSON.stringify({ ...POINTER, csvFormulasEscaped: 'no' }), 'its csvFormulasEscaped is not a boolean'],
   ])('refuses a pointer with %s', (_what, text, problem) => {
     expect(parseSnapshotPointer(text, TENANT)).toEqual({ problem });
   });
@@ -122,15 +129,31 @@ describe('loadPreviousSnapshot', () => {
     expect(calls).toEqual([{ format: 'parquet', input: 'PAR1' }]);
   });
 
-  it('reads the CSV, with the run ID and recorded tag keys from the pointer, when the run wrote no Parquet', async () => {
-    const pointer: SnapshotPointer = { ...POINTER, formats: ['csv'], keys: { csv: POINTER.keys.csv }, csvTagKeys: ['Owner'] };
+  it('reads the CSV, with what the pointer knows about it, when the run wrote no Parquet', async () => {
+    const pointer: SnapshotPointer = {
+      ...POINTER,
+      formats: ['csv'],
+      keys: { csv: POINTER.keys.csv },
+      csvTagKeys: ['Owner'],
+      csvFormulasEscaped: false,
+    };
     const store = new MemoryObjects({ [pointerKey]: renderSnapshotPointer(pointer), [POINTER.keys.csv]: 'tenant_id\n' });
     const { parsers, calls } = recordingParsers();
     const result = await loadPreviousSnapshot(store, PREFIX, TENANT, parsers);
     expect(result.snapshot?.runId).toBe(POINTER.runId);
     expect(result.warnings).toEqual([]);
     expect(calls).toEqual([
-      { format: 'csv', input: 'tenant_id\n', context: { runId: POINTER.runId, tenantId: TENANT, recordedTagKeys: ['Owner'] } },
+      {
+        format: 'csv',
+        input: 'tenant_id\n',
+        context: {
+          runId: POINTER.runId,
+          tenantId: TENANT,
+          collectedAt: POINTER.collectedAt,
+          recordedTagKeys: ['Owner'],
+          formulasEscaped: false,
+        },
+      },
     ]);
   });
 

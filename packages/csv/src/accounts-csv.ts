@@ -70,7 +70,12 @@ function rowCells(report: TenantReport, account: AccountWithDetails): string[] {
 export function renderAccountsCsv(report: TenantReport, options: CsvOptions): string {
   const escape = options.escapeFormulas ? escapeFormula : (value: string) => value;
   const rows = report.accounts.map((account) => rowCells(report, account).map(escape));
-  return stringify([reportColumns(report.tagKeys), ...rows], {
+  return stringifyCsv([reportColumns(report.tagKeys), ...rows]);
+}
+
+/** Header and rows as RFC 4180 text, the way every CSV of the product is written. */
+export function stringifyCsv(rows: readonly (readonly string[])[]): string {
+  return stringify([...rows], {
     record_delimiter: 'unix',
     // csv-stringify quotes LF but not a lone CR, which RFC 4180 parsers treat as a line break.
     quoted_match: /\r/,
