@@ -1,5 +1,6 @@
 import { JsonFile, javascript, typescript } from 'projen';
 import { addEslintConfig } from './projenrc/eslint';
+import { PARQUET_ESM_MODULES, importsEsm } from './projenrc/esm-dependencies';
 import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/versions';
 import { workspacePackage } from './projenrc/workspace-package';
 
@@ -44,8 +45,9 @@ const csv = workspacePackage(root, {
   name: '@orgmeta/csv',
   outdir: 'packages/csv',
   description: 'Account rows to RFC 4180 CSV, column order and formula escaping.',
-  deps: ['csv-stringify@^6.9'],
-  devDeps: ['csv-parse@^6', 'fast-check@^4'],
+  // csv-parse also reads an earlier accounts.csv back as a change-detection baseline.
+  deps: ['csv-stringify@^6.9', 'csv-parse@^6'],
+  devDeps: ['fast-check@^4'],
   workspaceDeps: [core],
 });
 
@@ -58,10 +60,12 @@ const awsAdapters = workspacePackage(root, {
     `@aws-sdk/client-sts@${AWS_SDK_VERSION}`,
     `@aws-sdk/client-organizations@${AWS_SDK_VERSION}`,
     `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-eventbridge@${AWS_SDK_VERSION}`,
     `@aws-sdk/credential-providers@${AWS_SDK_VERSION}`,
     '@smithy/types@^4',
   ],
-  devDeps: ['aws-sdk-client-mock@^4'],
+  // SQS reads change events back through a rule on the bus (moto).
+  devDeps: ['aws-sdk-client-mock@^4', `@aws-sdk/client-sqs@${AWS_SDK_VERSION}`],
   workspaceDeps: [core],
 });
 
@@ -77,6 +81,24 @@ const testSupport = workspacePackage(root, {
   ],
   testTimeout: 60_000,
 });
+// The EventBridge sink and the S3 object reader are tested against the shared moto server.
+awsAdapters.addDevDeps(`${testSupport.package.packageName}@0.0.0`);
+awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('testTimeout', 60_000);
+awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalSetup', `<rootDir>/${MOTO_FOR_JEST.setup}`);
+awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalTeardown', `<rootDir>/${MOTO_FOR_JEST.teardown}`);
+
+// Snapshots as Parquet, one schema for every tenant and run. hyparquet-writer pins hyparquet exactly and
+// the reader uses that same version; DuckDB (native, tests only) proves a real SQL engine reads the files.
+export const parquet = workspacePackage(root, {
+  name: '@orgmeta/parquet',
+  outdir: 'packages/parquet',
+  description: 'Snapshots and changes as Parquet (one schema for the whole fleet), and snapshots read back.',
+  deps: ['hyparquet-writer@0.17.0', 'hyparquet@1.31.5'],
+  devDeps: ['@duckdb/node-api@1.5.6-r.1'],
+  workspaceDeps: [core],
+  testTimeout: 30_000,
+});
+importsEsm(parquet, PARQUET_ESM_MODULES);
 
 const cli = workspacePackage(root, {
   name: '@orgmeta/cli',

@@ -19,9 +19,13 @@ const IMPORT_ALLOW_LISTS: Record<string, AllowList> = {
       'packages/core stays pure: it may import only Node.js built-ins, p-limit and p-map. AWS SDK and CDK code belongs in packages/aws-adapters and apps/cdk, behind a port; no other workspace package (apps, adapters, csv, test-support) is imported by core.',
   },
   'packages/csv/src': {
-    allow: ['@orgmeta/core', 'csv-stringify(/.*)?'],
+    allow: ['@orgmeta/core', 'csv-stringify(/.*)?', 'csv-parse(/.*)?'],
     message:
-      'packages/csv turns rows into CSV: it may import only @orgmeta/core and csv-stringify (never the AWS SDK, the adapters, the apps or test support).',
+      'packages/csv turns rows into CSV: it may import only @orgmeta/core, csv-stringify and csv-parse (never the AWS SDK, the adapters, the apps or test support).',
+  },
+  'packages/parquet/src': {
+    allow: ['@orgmeta/core', 'hyparquet', 'hyparquet-writer'],
+    message: 'packages/parquet turns snapshots into Parquet and back: it may import only @orgmeta/core and the hyparquet libraries.',
   },
   'packages/aws-adapters/src': {
     allow: ['@orgmeta/core', '@aws-sdk/.+', '@smithy/.+', 'node:.+'],

@@ -11,3 +11,7 @@ export type { S3ReportSinkSettings } from './s3-report-sink';
 export { StsCallerIdentity } from './sts-caller-identity';
 export { StsOrganizationConnector } from './sts-organization-connector';
 export type { StsOrganizationAccessSettings } from './sts-organization-connector';
+export { EventBridgeChangeEventSink, MAX_ENTRIES_PER_PUT, MAX_PUT_BYTES, batchEntries, entrySize } from './eventbridge-change-event-sink';
+export type { EventBridgeSinkSettings } from './eventbridge-change-event-sink';
+export { S3ObjectReader } from './s3-object-reader';
+export type { S3ObjectReaderSettings } from './s3-object-reader';

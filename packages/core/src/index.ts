@@ -65,3 +65,44 @@ export type {
   TenantResult,
   TenantStatus,
 } from './types';
+export {
+  DETAIL_COLUMNS,
+  MOVE_DETAIL_COLUMNS,
+  SNAPSHOT_FIXED_COLUMNS,
+  SNAPSHOT_TIMESTAMP_COLUMNS,
+  snapshotFromReport,
+  sortSnapshotAccounts,
+} from './snapshot';
+export type { DetailColumnSource, Snapshot, SnapshotAccount, SnapshotFixedColumn, SnapshotOptions } from './snapshot';
+export {
+  CHANGE_COLUMNS,
+  CHANGE_EVENT_DETAIL_TYPE,
+  CHANGE_EVENT_SOURCE,
+  CHANGE_KINDS,
+  changeCounts,
+  changeEventDetail,
+  changeEvents,
+  diffSnapshots,
+} from './changes';
+export type { Change, ChangeColumn, ChangeCounts, ChangeEvent, ChangeEventDetail, ChangeKind } from './changes';
+export type { ChangeEventSink, EventPublishOutcome, ObjectReader } from './snapshot-ports';
+export {
+  SNAPSHOT_POINTER_CONTENT_TYPE,
+  SNAPSHOT_POINTER_VERSION,
+  loadPreviousSnapshot,
+  parseSnapshotPointer,
+  renderSnapshotPointer,
+  snapshotPointerKey,
+} from './snapshot-pointer';
+export type {
+  CsvSnapshotContext,
+  PointerParseResult,
+  PreviousSnapshot,
+  SnapshotFormat,
+  SnapshotParsers,
+  SnapshotPointer,
+} from './snapshot-pointer';
+export { CHANGES_CSV_CONTENT_TYPE, PARQUET_CONTENT_TYPE, tenantObjectKey } from './snapshot-layout';
+export type { TenantObjectName } from './snapshot-layout';
+export { ACCOUNTS_DATASET_COLUMNS, CHANGES_DATASET_COLUMNS } from './datasets';
+export type { DatasetColumn, DatasetColumnType } from './datasets';

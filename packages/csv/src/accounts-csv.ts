@@ -68,7 +68,12 @@ export function renderAccountsCsv(report: TenantReport, options: CsvOptions): st
   const escape = options.escapeFormulas ? escapeFormula : (value: string) => value;
   const columns = reportColumnsOf(report.tagKeys);
   const rows = report.accounts.map((account) => columns.map((column) => escape(column.cell(report, account))));
-  return stringify([columns.map((c) => c.header), ...rows], {
+  return stringifyCsv([columns.map((c) => c.header), ...rows]);
+}
+
+/** Header and rows as RFC 4180 text, the way every CSV of the product is written. */
+export function stringifyCsv(rows: readonly (readonly string[])[]): string {
+  return stringify([...rows], {
     record_delimiter: 'unix',
     // csv-stringify quotes LF but not a lone CR, which RFC 4180 parsers treat as a line break.
     quoted_match: /\r/,

@@ -1,0 +1,3 @@
+export { CREATED_BY, SNAPSHOT_METADATA_KEY, readAccountsParquet, writeAccountsParquet } from './accounts-parquet';
+export { writeChangesParquet } from './changes-parquet';
+export { ParquetSnapshotError } from './errors';
