@@ -51,3 +51,20 @@ export type {
   TenantResult,
   TenantStatus,
 } from './types';
+export { COVERAGE_ACCOUNT_STATE, coverageShare, limitAccountsMissing, tagCoverage } from './tag-coverage';
+export type { AccountMissingTags, TagCoverage, TagKeyCoverage } from './tag-coverage';
+export { ACCOUNT_STATE_ORDER, UNRECORDED_STATE, buildRunReport, countAccountStates } from './run-report';
+export type {
+  ChangesView,
+  FleetChanges,
+  FleetTagCoverage,
+  RunReport,
+  RunReportFailure,
+  RunReportOptions,
+  RunReportSource,
+  RunReportTenant,
+  StateCount,
+  TenantChangeCounts,
+  TenantReportDetails,
+} from './run-report';
+export { RUN_REPORT_CONTENT_TYPE, runReportKey, tagCoverageKey } from './run-report-layout';
