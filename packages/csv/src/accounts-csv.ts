@@ -68,9 +68,19 @@ function rowCells(report: TenantReport, account: AccountWithDetails): string[] {
  * Pure: the same report always gives the same bytes.
  */
 export function renderAccountsCsv(report: TenantReport, options: CsvOptions): string {
-  const escape = options.escapeFormulas ? escapeFormula : (value: string) => value;
+  const escape = cellEscaper(options);
   const rows = report.accounts.map((account) => rowCells(report, account).map(escape));
-  return stringify([reportColumns(report.tagKeys), ...rows], {
+  return toCsv([reportColumns(report.tagKeys), ...rows]);
+}
+
+/** What every data cell goes through: formula escaping, unless turned off. */
+export function cellEscaper(options: CsvOptions): (value: string) => string {
+  return options.escapeFormulas ? escapeFormula : (value: string) => value;
+}
+
+/** A header and rows as the product writes every CSV: RFC 4180, UTF-8, `\n` line ends. */
+export function toCsv(rows: readonly (readonly string[])[]): string {
+  return stringify([...rows], {
     record_delimiter: 'unix',
     // csv-stringify quotes LF but not a lone CR, which RFC 4180 parsers treat as a line break.
     quoted_match: /\r/,
