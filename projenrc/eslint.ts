@@ -14,6 +14,10 @@ const FORBIDDEN_IMPORTS: Record<string, { group: string[]; message: string }> = 
     group: ['@orgmeta/csv', '@orgmeta/cli', '@orgmeta/cdk'],
     message: "packages/aws-adapters implements core's ports and may import only core.",
   },
+  'packages/html-report': {
+    group: ['@aws-sdk/*', '@smithy/*', '@orgmeta/aws-adapters', '@orgmeta/csv', '@orgmeta/cli', '@orgmeta/cdk'],
+    message: 'packages/html-report renders the run report view model from core; it must not reach AWS or other formats.',
+  },
   'apps/cdk/src': {
     group: ['@orgmeta/cli', '@orgmeta/test-support'],
     message: 'apps/cdk ships core, csv and aws-adapters only; test support stays in tests.',
@@ -27,7 +31,7 @@ const FORBIDDEN_IMPORTS: Record<string, { group: string[]; message: string }> = 
 /** One flat ESLint config at the root for every package (no type information: fast). */
 export function addEslintConfig(root: Project): void {
   const restrictions = Object.entries(FORBIDDEN_IMPORTS).map(([dir, rule]) => ({
-    files: [`${dir}/**/*.ts`],
+    files: [`${dir}/**/*.ts`, `${dir}/**/*.tsx`],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: rule.group, message: rule.message }] }] },
   }));
   new TextFile(root, 'eslint.config.mjs', {
