@@ -100,6 +100,22 @@ export const parquet = workspacePackage(root, {
 });
 importsEsm(parquet, PARQUET_ESM_MODULES);
 
+const htmlReport = workspacePackage(root, {
+  name: '@orgmeta/html-report',
+  outdir: 'packages/html-report',
+  description: 'The run report view model as one self-contained HTML page (Preact templates, inline SVG charts).',
+  deps: ['preact@^10.29', 'preact-render-to-string@^6.8'],
+  devDeps: ['playwright-core@^1.65'],
+  workspaceDeps: [core],
+  jsxImportSource: 'preact',
+  // The browser test starts Chromium and renders a full page.
+  testTimeout: 60_000,
+});
+// A real browser (Debian's chromium, never a test tool's own download) for the browser test;
+// its screenshots go to test-output/, which stays out of git.
+htmlReport.testTask.prependExec('bash ../../scripts/ensure-chromium.sh');
+htmlReport.gitignore.exclude('/test-output/');
+
 const cli = workspacePackage(root, {
   name: '@orgmeta/cli',
   outdir: 'apps/cli',
@@ -175,11 +191,13 @@ root.testTask.exec('bash scripts/ensure-moto.sh');
 root.testTask.exec('eslint --max-warnings 0 packages apps');
 // Layout of the TypeScript sources (generated JSON/YAML is projen's to format).
 root.testTask.exec("prettier --check '**/*.ts'");
+root.testTask.exec("prettier --check '**/*.tsx'");
 root.prettier?.addIgnorePattern('**/lib/');
 root.prettier?.addIgnorePattern('**/cdk.out/');
 root.prettier?.addIgnorePattern('**/*.d.ts');
 root.prettier?.addIgnorePattern('.nx/');
 root.addTask('format', { description: 'Formats every TypeScript source with prettier', exec: "prettier --write '**/*.ts'" });
+root.tasks.tryFind('format')?.exec("prettier --write '**/*.tsx'");
 // The test command is what CI runs: it rebuilds everything rather than trust a cache.
 root.testTask.exec('nx run-many -t test --output-style=stream --parallel=2 --skip-nx-cache');
 root.addTask('demo', {

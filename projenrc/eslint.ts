@@ -27,6 +27,11 @@ const IMPORT_ALLOW_LISTS: Record<string, AllowList> = {
     allow: ['@orgmeta/core', 'hyparquet', 'hyparquet-writer'],
     message: 'packages/parquet turns snapshots into Parquet and back: it may import only @orgmeta/core and the hyparquet libraries.',
   },
+  'packages/html-report/src': {
+    allow: ['@orgmeta/core', 'preact(/.*)?', 'preact-render-to-string', 'node:crypto'],
+    message:
+      'packages/html-report renders the run report view model from core: it may import only @orgmeta/core, preact and node:crypto (never AWS or another format).',
+  },
   'packages/aws-adapters/src': {
     allow: ['@orgmeta/core', '@aws-sdk/.+', '@smithy/.+', 'node:.+'],
     message:
@@ -77,7 +82,7 @@ const CORE_PROCESS_RULES = {
 /** One flat ESLint config at the root for every package (no type information: fast). */
 export function addEslintConfig(root: Project): void {
   const allowLists = Object.entries(IMPORT_ALLOW_LISTS).map(([dir, rule]) => ({
-    files: [`${dir}/**/*.ts`],
+    files: [`${dir}/**/*.ts`, `${dir}/**/*.tsx`],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -86,7 +91,7 @@ export function addEslintConfig(root: Project): void {
     },
   }));
   const restrictions = Object.entries(FORBIDDEN_IMPORTS).map(([dir, rule]) => ({
-    files: [`${dir}/**/*.ts`],
+    files: [`${dir}/**/*.ts`, `${dir}/**/*.tsx`],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: rule.group, message: rule.message }] }] },
   }));
   new TextFile(root, 'eslint.config.mjs', {

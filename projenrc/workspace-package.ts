@@ -18,6 +18,8 @@ export interface WorkspacePackageOptions {
   readonly bin?: Record<string, string>;
   /** Jest testTimeout in ms; e2e suites talk to moto and need more. */
   readonly testTimeout?: number;
+  /** Compile `.tsx` sources with this JSX runtime (e.g. `preact`): typed, auto-escaping templates. */
+  readonly jsxImportSource?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
         skipLibCheck: true,
         // ts-jest then only transpiles (3-5x faster); the `typecheck` step catches type errors.
         isolatedModules: true,
+        ...(options.jsxImportSource ? { jsx: javascript.TypeScriptJsxMode.REACT_JSX, jsxImportSource: options.jsxImportSource } : {}),
       },
     },
     jestOptions: {
@@ -89,5 +92,8 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
   // The SDK's "Node.js 22 will be needed" notice is noise in test output; the CLI itself still logs it.
   pkg.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
   pkg.gitignore.exclude('lib/', '*.tsbuildinfo');
+  if (options.jsxImportSource) {
+    pkg.tsconfig?.addInclude(`${pkg.srcdir}/**/*.tsx`);
+  }
   return pkg;
 }

@@ -106,3 +106,20 @@ export { CHANGES_CSV_CONTENT_TYPE, PARQUET_CONTENT_TYPE, tenantObjectKey } from 
 export type { TenantObjectName } from './snapshot-layout';
 export { ACCOUNTS_DATASET_COLUMNS, CHANGES_DATASET_COLUMNS } from './datasets';
 export type { DatasetColumn, DatasetColumnType } from './datasets';
+export { COVERAGE_ACCOUNT_STATE, coverageShare, limitAccountsMissing, tagCoverage } from './tag-coverage';
+export type { AccountMissingTags, TagCoverage, TagKeyCoverage } from './tag-coverage';
+export { ACCOUNT_STATE_ORDER, UNRECORDED_STATE, buildRunReport, countAccountStates } from './run-report';
+export type {
+  ChangesView,
+  FleetChanges,
+  FleetTagCoverage,
+  RunReport,
+  RunReportFailure,
+  RunReportOptions,
+  RunReportSource,
+  RunReportTenant,
+  StateCount,
+  TenantChangeCounts,
+  TenantReportDetails,
+} from './run-report';
+export { RUN_REPORT_CONTENT_TYPE, runReportKey, tagCoverageKey } from './run-report-layout';

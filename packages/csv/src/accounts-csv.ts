@@ -65,13 +65,19 @@ export function reportColumns(tagKeys: readonly string[]): string[] {
  * Pure: the same report always gives the same bytes.
  */
 export function renderAccountsCsv(report: TenantReport, options: CsvOptions): string {
-  const escape = options.escapeFormulas ? escapeFormula : (value: string) => value;
+  const escape = cellEscaper(options);
   const columns = reportColumnsOf(report.tagKeys);
   const rows = report.accounts.map((account) => columns.map((column) => escape(column.cell(report, account))));
   return stringifyCsv([columns.map((c) => c.header), ...rows]);
 }
 
-/** Header and rows as RFC 4180 text, the way every CSV of the product is written. */
+/** What every data cell goes through: formula escaping, unless turned off. */
+export function cellEscaper(options: CsvOptions): (value: string) => string {
+  return options.escapeFormulas ? escapeFormula : (value: string) => value;
+}
+
+/** A header and rows as the product writes every CSV: RFC 4180, UTF-8, `
+` line ends. */
 export function stringifyCsv(rows: readonly (readonly string[])[]): string {
   return stringify([...rows], {
     record_delimiter: 'unix',

@@ -1,0 +1,2 @@
+export { renderRunReport } from './render';
+export { REPORT_CSP } from './styles';
