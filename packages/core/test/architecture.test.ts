@@ -44,6 +44,8 @@ function lintProbes(probes: readonly Probe[]): LintOutcome[] {
 const CORE = 'packages/core/src/probe.ts';
 const CSV = 'packages/csv/src/probe.ts';
 const ADAPTERS = 'packages/aws-adapters/src/probe.ts';
+const PARQUET = 'packages/parquet/src/probe.ts';
+const HTML_REPORT = 'packages/html-report/src/probe.tsx';
 
 /** Each rule with a snippet that breaks it, and the message that must say so. */
 const VIOLATIONS: readonly (Probe & { readonly rule: string; readonly says: string })[] = [
@@ -167,8 +169,21 @@ const VIOLATIONS: readonly (Probe & { readonly rule: string; readonly says: stri
   {
     rule: 'csv must not import other libraries',
     file: CSV,
-    source: "import { parse } from 'csv-parse/sync';\nexport const p = parse;\n",
+    source: "import { format } from 'date-fns';\nexport const f = format;\n",
     says: 'packages/csv turns rows into CSV',
+  },
+  // the format packages import only core and their own rendering libraries
+  {
+    rule: 'parquet must not import the AWS SDK',
+    file: PARQUET,
+    source: "import { S3Client } from '@aws-sdk/client-s3';\nexport const c = S3Client;\n",
+    says: 'packages/parquet turns snapshots into Parquet',
+  },
+  {
+    rule: 'html-report must not import another format',
+    file: HTML_REPORT,
+    source: "import { stringifyCsv } from '@orgmeta/csv';\nexport const s = stringifyCsv;\n",
+    says: 'packages/html-report renders the run report view model',
   },
   // adapters never import the apps, csv or test support
   {
