@@ -10,6 +10,7 @@ import {
   type PipelineDependencies,
   type ReportRenderer,
   type ReportSink,
+  type RunLockStore,
   type SecretMasker,
   type Surface,
   type TenantSource,
@@ -17,6 +18,7 @@ import {
 import { clientConfig } from './client-config';
 import { DynamoDbTenantSource } from './dynamodb-tenant-source';
 import { S3ReportSink } from './s3-report-sink';
+import { S3RunLockStore } from './s3-run-lock-store';
 import { StsCallerIdentity } from './sts-caller-identity';
 import { StsOrganizationConnector } from './sts-organization-connector';
 
@@ -25,6 +27,8 @@ export interface AwsAdapters {
   readonly organizations: OrganizationConnector;
   /** Present when the configuration uploads to S3; it can also probe write access. */
   readonly s3Sink?: S3ReportSink;
+  /** Present when the configuration uploads to S3: run locks live in the bucket. */
+  readonly runLockStore?: S3RunLockStore;
   readonly identity: CallerIdentity;
 }
 
@@ -47,6 +51,10 @@ export interface AwsAdapterHooks {
 /** Every AWS-backed port of a run, one client per service (Organizations: one per tenant). */
 export function createAwsAdapters(config: CollectConfig, region: string, hooks: AwsAdapterHooks = {}): AwsAdapters {
   const settings = { region, maxAttempts: config.maxAttempts };
+  const s3 = config.upload && config.bucketName ? new S3Client(clientConfig(settings)) : undefined;
+  const bucket = config.bucketName
+    ? { bucketName: config.bucketName, expectedBucketOwner: config.expectedBucketOwner, kmsKeyId: config.kmsKeyId }
+    : undefined;
   return {
     tenantSource: new DynamoDbTenantSource(new DynamoDBClient(clientConfig(settings)), config.tableName),
     organizations: new StsOrganizationConnector({
@@ -55,14 +63,8 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
       orgRps: config.orgRps,
       onThrottle: hooks.onThrottle,
     }),
-    s3Sink:
-      config.upload && config.bucketName
-        ? new S3ReportSink(new S3Client(clientConfig(settings)), {
-            bucketName: config.bucketName,
-            expectedBucketOwner: config.expectedBucketOwner,
-            kmsKeyId: config.kmsKeyId,
-          })
-        : undefined,
+    s3Sink: s3 && bucket ? new S3ReportSink(s3, bucket) : undefined,
+    runLockStore: s3 && bucket ? new S3RunLockStore(s3, bucket) : undefined,
     identity: new StsCallerIdentity(new STSClient(clientConfig(settings))),
   };
 }
@@ -82,6 +84,12 @@ export interface PipelineWiring extends AwsAdapterHooks {
    * before the S3 upload, so a failed upload still leaves them. A new sink is one more entry here.
    */
   readonly sinks?: readonly ReportSink[];
+  /**
+   * Who this run is, for the run lock (`cli <host> pid <pid>`, `lambda … request <id>`); without it the
+   * run takes no lock. The lock lives in the bucket when the run uploads, else in `localLockStore`.
+   */
+  readonly lockHolder?: string;
+  readonly localLockStore?: RunLockStore;
 }
 
 /** Core's pipeline wired to AWS: the one composition the CLI and the Lambda handlers share. */
@@ -96,5 +104,11 @@ export function awsPipelineDependencies(wiring: PipelineWiring): PipelineDepende
     region: wiring.region,
     surface: wiring.surface,
     secrets: wiring.secrets,
+    ...runLockOf(wiring, aws.runLockStore),
   };
+}
+
+function runLockOf(wiring: PipelineWiring, s3Store: RunLockStore | undefined): Pick<PipelineDependencies, 'runLock'> {
+  const store = s3Store ?? wiring.localLockStore;
+  return wiring.lockHolder && store ? { runLock: { store, holder: wiring.lockHolder } } : {};
 }

@@ -8,6 +8,8 @@ export { DynamoDbTenantSource } from './dynamodb-tenant-source';
 export { SdkOrganizationReader } from './sdk-organization-reader';
 export { S3ReportSink } from './s3-report-sink';
 export type { S3ReportSinkSettings } from './s3-report-sink';
+export { S3RunLockStore } from './s3-run-lock-store';
+export type { S3RunLockStoreSettings } from './s3-run-lock-store';
 export { StsCallerIdentity } from './sts-caller-identity';
 export { StsOrganizationConnector } from './sts-organization-connector';
 export type { StsOrganizationAccessSettings } from './sts-organization-connector';

@@ -1,5 +1,8 @@
-import { DeleteObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import type { ReportObject, ReportSink, StoredReport, WriteProbe } from '@orgmeta/core';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { ReportWriteError, errorCode, type ReportObject, type ReportSink, type StoredReport, type WriteProbe } from '@orgmeta/core';
+
+/** What is at a report's key after its PUT failed: this very write, another object, or nothing we could see. */
+type LeftBehind = { readonly kind: 'this-write'; readonly versionId?: string } | { readonly kind: 'written' | 'absent' | 'unknown' };
 
 export interface S3ReportSinkSettings {
   readonly bucketName: string;
@@ -19,19 +22,57 @@ export class S3ReportSink implements ReportSink, WriteProbe {
     this.name = `s3://${settings.bucketName}`;
   }
 
+  /**
+   * One PUT; `versionId` when the bucket keeps versions. A failed or aborted PUT may still have
+   * created the object (the answer was lost after S3 stored it): HeadObject then says what is at the
+   * key. This run's object with our checksum counts as written; anything else fails with a
+   * ReportWriteError saying whether an object of this run is there (`written`).
+   */
   async write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport> {
-    await this.put(
-      report.key,
-      report.body,
-      report.contentType,
-      {
-        ChecksumAlgorithm: 'SHA256',
-        ChecksumSHA256: Buffer.from(report.sha256Hex, 'hex').toString('base64'),
-        Metadata: { ...report.metadata },
-      },
-      signal,
-    );
-    return { location: report.key };
+    const checksum = Buffer.from(report.sha256Hex, 'hex').toString('base64');
+    try {
+      const out = await this.put(
+        report.key,
+        report.body,
+        report.contentType,
+        { ChecksumAlgorithm: 'SHA256', ChecksumSHA256: checksum, Metadata: { ...report.metadata } },
+        signal,
+      );
+      return { location: report.key, ...(out.VersionId ? { versionId: out.VersionId } : {}) };
+    } catch (error) {
+      const left = await this.leftBehind(report, checksum);
+      if (left.kind === 'this-write') return { location: report.key, ...(left.versionId ? { versionId: left.versionId } : {}) };
+      throw new ReportWriteError(
+        {
+          code: errorCode(error),
+          message: error instanceof Error ? error.message : String(error),
+          sinkKind: this.kind,
+          location: report.key,
+          written: left.kind === 'unknown' ? 'unknown' : left.kind === 'written',
+        },
+        { cause: error },
+      );
+    }
+  }
+
+  private async leftBehind(report: ReportObject, checksum: string): Promise<LeftBehind> {
+    try {
+      const head = await this.client.send(
+        new HeadObjectCommand({
+          Bucket: this.settings.bucketName,
+          Key: report.key,
+          ChecksumMode: 'ENABLED',
+          ExpectedBucketOwner: this.settings.expectedBucketOwner,
+        }),
+      );
+      if (head.Metadata?.['run-id'] !== report.metadata['run-id']) return { kind: 'absent' };
+      if (head.ChecksumSHA256 === checksum) return { kind: 'this-write', ...(head.VersionId ? { versionId: head.VersionId } : {}) };
+      return { kind: 'written' };
+    } catch (error) {
+      return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+        ? { kind: 'absent' }
+        : { kind: 'unknown' };
+    }
   }
 
   /** Writes a tiny object and deletes it again; a failed delete is reported, not thrown. */
@@ -54,8 +95,8 @@ export class S3ReportSink implements ReportSink, WriteProbe {
     contentType: string,
     extra: Partial<PutObjectCommandInput> = {},
     signal?: AbortSignal,
-  ): Promise<void> {
-    await this.client.send(
+  ): Promise<{ readonly VersionId?: string }> {
+    return this.client.send(
       new PutObjectCommand({
         ...extra,
         Bucket: this.settings.bucketName,
@@ -65,7 +106,7 @@ export class S3ReportSink implements ReportSink, WriteProbe {
         ExpectedBucketOwner: this.settings.expectedBucketOwner,
         ...(this.settings.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.settings.kmsKeyId } : {}),
       }),
-      // An aborted single PUT never creates the object.
+      // An aborted PUT may still have reached S3: write() checks what is at the key afterwards.
       { abortSignal: signal },
     );
   }

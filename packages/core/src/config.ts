@@ -33,6 +33,10 @@ export interface CollectConfig {
   readonly orgRps: number;
   /** Assumed-role session length in seconds; credentials are refreshed before they expire. */
   readonly sessionDurationSeconds: number;
+  /** How long a run's lock on the report prefix counts before another run may take it over (a crashed run). */
+  readonly lockTtlSeconds: number;
+  /** Take the run lock even though another run holds it (a stuck lock). */
+  readonly force: boolean;
 }
 
 /** A raw value as it arrives from a CLI flag (typed by the parser) or an environment variable. */
@@ -313,6 +317,26 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
     defaultValue: '3600',
     description: 'Assumed-role session length in seconds (900-3600; role chaining caps it at 1 hour)',
     parse: parseInteger(900, 3600),
+  },
+  {
+    key: 'lockTtlSeconds',
+    flag: 'lock-ttl',
+    envVar: 'RUN_LOCK_TTL_SECONDS',
+    kind: 'number',
+    defaultValue: '3600',
+    description:
+      "Seconds a run's lock on the report prefix lasts; after that (a crashed run) the next run takes it over. Longer than the longest run",
+    parse: parseInteger(60, 7 * 24 * 3600),
+  },
+  {
+    // CLI only, on purpose: a variable would leave every later run forcing its way past live runs.
+    key: 'force',
+    flag: 'force',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description:
+      'Take the run lock even though another run holds it (for a stuck lock; the other run, if alive, may then clobber this one)',
+    parse: parseBoolean,
   },
 ];
 

@@ -1,3 +1,5 @@
+import type { ReportSinkKind } from './report-sinks';
+
 /** Invalid or missing configuration: the run must stop before any AWS call. */
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -52,5 +54,34 @@ export class InterruptedError extends Error {
   constructor(message = 'The run was interrupted before this step finished') {
     super(message);
     this.name = 'InterruptedError';
+  }
+}
+
+/**
+ * A report write failed. Says whether the object is at its key anyway, as far as the sink could
+ * tell afterwards: a failed or aborted PUT may still have created it. `code` is the write's own error code.
+ */
+export class ReportWriteError extends Error {
+  readonly code: string;
+  readonly sinkKind: ReportSinkKind;
+  readonly location: string;
+  readonly written: boolean | 'unknown';
+
+  constructor(
+    details: {
+      readonly code: string;
+      readonly message: string;
+      readonly sinkKind: ReportSinkKind;
+      readonly location: string;
+      readonly written: boolean | 'unknown';
+    },
+    options?: { cause?: unknown },
+  ) {
+    super(details.message, options);
+    this.name = 'ReportWriteError';
+    this.code = details.code;
+    this.sinkKind = details.sinkKind;
+    this.location = details.location;
+    this.written = details.written;
   }
 }

@@ -11,7 +11,7 @@ export {
   isTransientNetworkCode,
 } from './error-codes';
 export { MASK, MAX_DISPLAY_LENGTH, SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
-export { ConfigError, InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
+export { ConfigError, InterruptedError, ReportWriteError, TenantCollectionError, TenantSourceError } from './errors';
 export type { FailureDetails } from './errors';
 export {
   EXTERNAL_ID_MISSING,
@@ -41,8 +41,10 @@ export type {
   TenantSource,
   WriteProbe,
 } from './ports';
-export { REPORT_SINK_KINDS } from './report-sinks';
-export type { ReportSinkKind, SinkLocationField, SinkLocations } from './report-sinks';
+export { REPORT_SINK_KINDS, storedFields, writeEvidence } from './report-sinks';
+export type { ReportSinkKind, SinkLocationField, SinkLocations, SinkVersionField, SinkWrittenField } from './report-sinks';
+export { RunLockHeldError, acquireRunLock, inspectRunLock, runLockKey, withRunLock } from './run-lock';
+export type { HeldRunLock, RunLockDependencies, RunLockRecord, RunLockStatus, RunLockStore, StoredLock } from './run-lock';
 export { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, partitionDate, reportKey } from './report-layout';
 export { assumeRoleTargetFor } from './assume-role-target';
 export { failureContextFor } from './failures';

@@ -17,7 +17,8 @@ import { displayName, failedResult } from './tenant-results';
 import { SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
 import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
-import { REPORT_SINK_KINDS, type SinkLocationField, type SinkLocations } from './report-sinks';
+import { REPORT_SINK_KINDS, storedFields, writeEvidence, type SinkLocations } from './report-sinks';
+import { withRunLock, type RunLockDependencies } from './run-lock';
 import { selectTenants } from './tenants';
 import type { Account, AccountWithDetails, InvalidRecord, RunSummary, Tenant, TenantReport, TenantResult, TenantScan } from './types';
 
@@ -53,6 +54,8 @@ export interface PipelineDependencies {
    * what finished.
    */
   readonly signal?: AbortSignal;
+  /** One run at a time per report prefix (run-lock.ts); without it the run takes no lock. */
+  readonly runLock?: RunLockDependencies;
 }
 
 /** Where the manifest went (per sink kind), or why it could not be written everywhere. */
@@ -141,6 +144,16 @@ export async function collectRun(config: CollectConfig, appDeps: PipelineDepende
   const deps = { ...appDeps, secrets: runSecrets(config, appDeps) };
   const clock = deps.clock ?? (() => new Date());
   const run = startRun(clock);
+  // Held from before the tenant table is read until the manifest is written, however the run ends.
+  return withRunLock(config, run, deps, () => collectLockedRun(config, deps, run, clock));
+}
+
+async function collectLockedRun(
+  config: CollectConfig,
+  deps: PipelineDependencies & { readonly secrets: SecretMasker },
+  run: RunIdentity,
+  clock: () => Date,
+): Promise<RunOutcome> {
   const plan = await planRun(config, deps);
   maskingLogger(deps.logger, deps.secrets).info(`Collecting ${plan.tenants.length} tenant(s)`, {
     runId: run.runId,
@@ -289,12 +302,12 @@ export async function collectTenant(
       sha256Hex: sha256Hex(body),
       metadata: { 'run-id': runId, 'row-count': String(accounts.length) },
     };
-    const locations: Partial<Record<SinkLocationField, string>> = {};
+    let locations: SinkLocations = {};
     for (const sink of deps.sinks) {
-      const { stage, summaryField } = REPORT_SINK_KINDS[sink.kind];
+      const { stage } = REPORT_SINK_KINDS[sink.kind];
       // Writes are not abandoned but aborted, so nothing is left half-written.
       const stored = await step(stage, failureContext, () => sink.write(object, signal));
-      locations[summaryField] ??= stored.location;
+      locations = { ...storedFields(sink.kind, stored), ...locations };
     }
     const result: TenantResult = {
       tenantId: tenant.tenantId,
@@ -319,7 +332,8 @@ export async function collectTenant(
       code: details.code,
       hint: details.hint,
     });
-    return failedResult(tenant, details, Date.now() - began);
+    // A failed upload says whether the object is in the bucket anyway (docs/failure-behaviour.md).
+    return { ...failedResult(tenant, details, Date.now() - began), ...writeEvidence(error) };
   }
 }
 
@@ -381,12 +395,12 @@ export async function writeManifest(
     sha256Hex: sha256Hex(body),
     metadata: { 'run-id': summary.runId },
   };
-  const locations: Partial<Record<SinkLocationField, string>> = {};
+  let locations: SinkLocations = {};
   const problems: string[] = [];
   for (const sink of deps.sinks) {
     try {
       const stored = await sink.write(object);
-      locations[REPORT_SINK_KINDS[sink.kind].summaryField] ??= stored.location;
+      locations = { ...storedFields(sink.kind, stored), ...locations };
     } catch (error) {
       problems.push(`${sink.name}: ${safeText(error instanceof Error ? error.message : String(error), deps.secrets)}`);
     }

@@ -44,6 +44,8 @@ export interface OrganizationReader {
 export interface StoredReport {
   /** Where it went: an S3 key or a local path. */
   readonly location: string;
+  /** The object's version, where the destination keeps versions (an S3 bucket with versioning on). */
+  readonly versionId?: string;
 }
 
 export interface ReportObject {
@@ -61,7 +63,10 @@ export interface ReportSink {
   readonly kind: ReportSinkKind;
   /** Names the sink for people (logs, manifest errors), e.g. `s3://reports` or the output directory. */
   readonly name: string;
-  /** An aborted write must leave nothing behind. */
+  /**
+   * An aborted write must leave nothing behind. A write that fails throws; a ReportWriteError
+   * also says whether the object is at its key anyway.
+   */
   write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport>;
 }
 

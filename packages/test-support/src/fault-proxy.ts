@@ -26,8 +26,14 @@ export interface ProxiedCall {
   readonly body: string;
 }
 
+/**
+ * `drop`: the connection is cut before the request reaches the target. `drop-after-forward`: the
+ * target gets and handles the request (S3 stores the object), then the answer is lost.
+ */
 export type FaultResponse =
-  { readonly kind: 'error'; readonly status: number; readonly code: string; readonly message?: string } | { readonly kind: 'drop' };
+  | { readonly kind: 'error'; readonly status: number; readonly code: string; readonly message?: string }
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'drop-after-forward' };
 
 export interface FaultRule {
   readonly when: (call: ProxiedCall) => boolean;
@@ -300,6 +306,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           req.socket.destroy();
           return;
         }
+        if (rule.respond.kind === 'drop-after-forward') {
+          await forward(req, res, body, (answer) => answer, { dropAnswer: true });
+          return;
+        }
         return sendError(res, service, rule.respond.status, rule.respond.code, rule.respond.message ?? `Injected ${rule.respond.code}`);
       }
       await forward(req, res, body, (answer) => {
@@ -322,7 +332,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
 
   /** Forwards to the target; `rewrite` may inspect and change the answer's body. */
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, rewrite: (answer: string) => string) =>
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    rewrite: (answer: string) => string,
+    options: { readonly dropAnswer?: boolean } = {},
+  ) =>
     new Promise<void>((resolve) => {
       const upstream = httpRequest(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
@@ -330,6 +346,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           const chunks: Buffer[] = [];
           answer.on('data', (c: Buffer) => chunks.push(c));
           answer.on('end', () => {
+            if (options.dropAnswer) {
+              req.socket.destroy();
+              resolve();
+              return;
+            }
             const original = Buffer.concat(chunks);
             const text = original.toString('utf8');
             const rewritten = rewrite(text);

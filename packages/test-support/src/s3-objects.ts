@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { clientOptions } from './seed';
 
 /** Reads what a run wrote to a bucket in the emulator. */
@@ -20,9 +20,15 @@ export class S3Objects {
     return keys.sort();
   }
 
-  async text(bucket: string, key: string): Promise<string> {
-    const { Body } = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  /** The object's text: its current version, or the version named. */
+  async text(bucket: string, key: string, versionId?: string): Promise<string> {
+    const { Body } = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
     return (await Body?.transformToString('utf-8')) ?? '';
+  }
+
+  /** Turns versioning on: every PUT then keeps the object it replaces and answers with a VersionId. */
+  async enableVersioning(bucket: string): Promise<void> {
+    await this.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
 
   head(bucket: string, key: string) {
