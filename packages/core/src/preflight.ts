@@ -16,6 +16,7 @@ import { assumeRoleTargetFor } from './assume-role-target';
 import { newRunId, planRun } from './pipeline';
 import type { CallerIdentity, Logger, OrganizationConnector, OrganizationReader, TenantSource, WriteProbe } from './ports';
 import type { InvalidRecord, Tenant } from './types';
+import { runLockCheck, type RunLockStore } from './run-lock';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
 
@@ -48,6 +49,8 @@ export interface PreflightDependencies {
   readonly surface: Surface;
   /** Learns the run's ExternalIds and masks them wherever AWS quotes one back (see PipelineDependencies). */
   readonly secrets?: SecretMasker;
+  /** Where a collection would take its run lock: check says whether a run holds it now. */
+  readonly runLockStore?: RunLockStore;
 }
 
 /** `arn:aws:sts::1:assumed-role/Name/session` → `arn:aws:iam::1:role/Name`, as trust policies want it. */
@@ -119,6 +122,8 @@ export async function runPreflight(config: CollectConfig, appDeps: PreflightDepe
   if (deps.writeProbe && config.bucketName) {
     results.push(await probeBucket(config, deps.writeProbe, runId, failureContextFor(config, deps)));
   }
+
+  if (deps.runLockStore) results.push(await runLockCheck(config, deps.runLockStore, deps.surface));
 
   const limit = pLimit(config.tenantConcurrency);
   const perTenant = await Promise.all(tenants.map((tenant) => limit(() => checkTenant(tenant, config, deps, runId, collectorPrincipal))));

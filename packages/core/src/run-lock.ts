@@ -1,6 +1,7 @@
 import type { CollectConfig } from './config';
 import { settingName, type Surface } from './config';
 import type { Logger } from './ports';
+import type { CheckResult } from './preflight';
 import { displaySafe } from './redaction';
 
 /**
@@ -51,9 +52,7 @@ export class RunLockHeldError extends Error {
   readonly location: string;
 
   constructor(holder: RunLockRecord, location: string, surface: Surface) {
-    super(
-      `Another run holds the lock on this report prefix: run ${displaySafe(holder.runId)} (${displaySafe(holder.holder)}), started ${displaySafe(holder.startedAt)}, lock expires ${displaySafe(holder.expiresAt)} (${location}). Nothing was collected.`,
-    );
+    super(`Another run holds the lock on this report prefix: ${describeHolder(holder, location)}. Nothing was collected.`);
     this.name = 'RunLockHeldError';
     this.location = location;
     this.holder = holder;
@@ -62,6 +61,11 @@ export class RunLockHeldError extends Error {
       ? `Wait for that run to finish, or, if it is stuck or gone, run again with ${force} to take the lock.`
       : `Wait for that run to finish; if it is stuck or gone, delete ${location} or wait until the lock expires.`;
   }
+}
+
+/** `run <id> (<who>), started <when>, lock expires <when> (<where>)`, display-safe. */
+export function describeHolder(holder: RunLockRecord, location: string): string {
+  return `run ${displaySafe(holder.runId)} (${displaySafe(holder.holder)}), started ${displaySafe(holder.startedAt)}, lock expires ${displaySafe(holder.expiresAt)} (${location})`;
 }
 
 /** The lock of a report prefix. */
@@ -185,4 +189,34 @@ export async function inspectRunLock(prefix: string, store: RunLockStore, now: D
   const holder = parseLock(current.body);
   const expired = !holder || Date.parse(holder.expiresAt) <= now.getTime();
   return { held: !expired, expired, ...(holder ? { holder } : {}), location };
+}
+
+/** `orgmeta check`'s row about the run lock: a run holding it now is a warning (a collection would wait), not a failure. */
+export async function runLockCheck(
+  config: Pick<CollectConfig, 'prefix'>,
+  store: RunLockStore,
+  surface: Surface,
+  now: Date = new Date(),
+): Promise<CheckResult> {
+  const check = 'run lock';
+  let status: RunLockStatus;
+  try {
+    status = await inspectRunLock(config.prefix, store, now);
+  } catch (error) {
+    return {
+      scope: 'run',
+      check,
+      status: 'FAIL',
+      detail: `could not read ${store.describe(runLockKey(config.prefix))}: ${displaySafe(error instanceof Error ? `${error.name}: ${error.message}` : String(error))}`,
+      hint: 'Allow s3:GetObject, s3:PutObject and s3:DeleteObject on the lock key (docs/iam.md).',
+    };
+  }
+  if (status.held && status.holder) {
+    const { hint } = new RunLockHeldError(status.holder, status.location, surface);
+    return { scope: 'run', check, status: 'WARN', detail: `held: ${describeHolder(status.holder, status.location)}`, hint };
+  }
+  if (status.expired) {
+    return { scope: 'run', check, status: 'PASS', detail: `free: the lock at ${status.location} has expired; the next run takes it over` };
+  }
+  return { scope: 'run', check, status: 'PASS', detail: `free: no run holds ${status.location}` };
 }

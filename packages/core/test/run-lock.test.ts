@@ -4,6 +4,7 @@ import {
   acquireRunLock,
   collectRun,
   inspectRunLock,
+  runLockCheck,
   resolveCollectConfig,
   runLockKey,
   type PipelineDependencies,
@@ -236,5 +237,23 @@ describe('what the summary says about written objects', () => {
     const failure = new ReportWriteError({ code: 'RequestTimeout', message: 'socket hang up', sinkKind: 's3', location: key, written });
     const { summary } = await run(new MemorySink('s3', failure));
     expect(summary.tenants[0]).toMatchObject({ status: 'failed', s3Key: key, s3Written: written, error: { code: 'RequestTimeout' } });
+  });
+});
+
+describe('runLockCheck', () => {
+  it('passes when no run holds the prefix, and warns with the holder and the way out when one does', async () => {
+    const store = new MemoryLockStore();
+    expect(await runLockCheck(config(), store, 'cli', NOW)).toEqual({
+      scope: 'run',
+      check: 'run lock',
+      status: 'PASS',
+      detail: `free: no run holds mem://${KEY}`,
+    });
+    store.plant(KEY, FIRST);
+    expect(await runLockCheck(config(), store, 'cli', NOW)).toMatchObject({
+      status: 'WARN',
+      detail: `held: run ${FIRST.runId} (cli host-b pid 7), started ${FIRST.startedAt}, lock expires ${FIRST.expiresAt} (mem://${KEY})`,
+      hint: expect.stringContaining('--force'),
+    });
   });
 });
