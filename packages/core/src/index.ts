@@ -43,7 +43,16 @@ export type {
 } from './ports';
 export { REPORT_SINK_KINDS, storedFields, writeEvidence } from './report-sinks';
 export type { ReportSinkKind, SinkLocationField, SinkLocations, SinkVersionField, SinkWrittenField } from './report-sinks';
-export { RunLockHeldError, acquireRunLock, inspectRunLock, runLockCheck, runLockKey, withRunLock } from './run-lock';
+export {
+  RunLockHeldError,
+  acquireRunLock,
+  describeHolder,
+  inspectRunLock,
+  releaseRunLockOf,
+  runLockCheck,
+  runLockKey,
+  withRunLock,
+} from './run-lock';
 export type { HeldRunLock, RunLockDependencies, RunLockRecord, RunLockStatus, RunLockStore, StoredLock } from './run-lock';
 export { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, partitionDate, reportKey } from './report-layout';
 export { assumeRoleTargetFor } from './assume-role-target';

@@ -220,3 +220,31 @@ export async function runLockCheck(
   }
   return { scope: 'run', check, status: 'PASS', detail: `free: no run holds ${status.location}` };
 }
+
+/**
+ * Releases the lock of `prefix` if run `runId` holds it (the fan-out's summarize step, which did not
+ * take it itself): removed only while it is the very lock just read, so a lock another run has taken
+ * over in the meantime stays. Never throws; says what happened.
+ */
+export async function releaseRunLockOf(
+  prefix: string,
+  runId: string,
+  deps: { readonly store: RunLockStore; readonly logger: Logger },
+): Promise<'released' | 'not-held'> {
+  const key = runLockKey(prefix);
+  const where = deps.store.describe(key);
+  try {
+    const current = await deps.store.read(key);
+    const holder = current && parseLock(current.body);
+    if (!current || holder?.runId !== runId) {
+      deps.logger.warn(`Run lock ${where} is not held by run ${runId} any more (expired and taken over, or removed); left as it is`, {
+        runId,
+      });
+      return 'not-held';
+    }
+    return (await deps.store.removeIf(key, current.token)) ? 'released' : 'not-held';
+  } catch (error) {
+    deps.logger.warn(`Could not release the run lock ${where}: ${error instanceof Error ? error.message : String(error)}`, { runId });
+    return 'not-held';
+  }
+}

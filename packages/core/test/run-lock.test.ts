@@ -4,6 +4,7 @@ import {
   acquireRunLock,
   collectRun,
   inspectRunLock,
+  releaseRunLockOf,
   runLockCheck,
   resolveCollectConfig,
   runLockKey,
@@ -255,5 +256,18 @@ describe('runLockCheck', () => {
       detail: `held: run ${FIRST.runId} (cli host-b pid 7), started ${FIRST.startedAt}, lock expires ${FIRST.expiresAt} (mem://${KEY})`,
       hint: expect.stringContaining('--force'),
     });
+  });
+});
+
+describe('releaseRunLockOf', () => {
+  it("removes the lock of the run named (the fan-out's summarize step), and no other run's", async () => {
+    const store = new MemoryLockStore();
+    const logger = new RecordingLogger();
+    store.plant(KEY, FIRST);
+    expect(await releaseRunLockOf('org-accounts/', 'another-run', { store, logger })).toBe('not-held');
+    expect(store.objects.has(KEY)).toBe(true);
+    expect(await releaseRunLockOf('org-accounts/', FIRST.runId, { store, logger })).toBe('released');
+    expect(store.objects.has(KEY)).toBe(false);
+    expect(await releaseRunLockOf('org-accounts/', FIRST.runId, { store, logger })).toBe('not-held');
   });
 });
