@@ -17,4 +17,5 @@ export default tseslint.config(
   {"files":["packages/aws-adapters/**/*.ts"],"rules":{"no-restricted-imports":["error",{"patterns":[{"group":["@orgmeta/csv","@orgmeta/cli","@orgmeta/cdk"],"message":"packages/aws-adapters implements core's ports and may import only core."}]}]}},
   {"files":["apps/cdk/src/**/*.ts"],"rules":{"no-restricted-imports":["error",{"patterns":[{"group":["@orgmeta/cli","@orgmeta/test-support"],"message":"apps/cdk ships core, csv and aws-adapters only; test support stays in tests."}]}]}},
   {"files":["apps/cli/src/**/*.ts"],"rules":{"no-restricted-imports":["error",{"patterns":[{"group":["@orgmeta/cdk","@orgmeta/test-support"],"message":"apps/cli ships core, csv and aws-adapters only; test support stays in tests."}]}]}},
+  {"files":["apps/cli/src/commands/**/*.ts"],"rules":{"no-restricted-imports":["error",{"patterns":[{"group":["@orgmeta/cdk","@orgmeta/test-support","../cli","../cli.js"],"message":"apps/cli ships core, csv and aws-adapters only; a command takes its shared types from ../command (cli.ts imports the commands, never the reverse)."}]}]}},
 );

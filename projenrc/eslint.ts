@@ -22,6 +22,12 @@ const FORBIDDEN_IMPORTS: Record<string, { group: string[]; message: string }> = 
     group: ['@orgmeta/cdk', '@orgmeta/test-support'],
     message: 'apps/cli ships core, csv and aws-adapters only; test support stays in tests.',
   },
+  // Later entries replace the rule for their files, so this one repeats the apps/cli/src group.
+  'apps/cli/src/commands': {
+    group: ['@orgmeta/cdk', '@orgmeta/test-support', '../cli', '../cli.js'],
+    message:
+      'apps/cli ships core, csv and aws-adapters only; a command takes its shared types from ../command (cli.ts imports the commands, never the reverse).',
+  },
 };
 
 /** One flat ESLint config at the root for every package (no type information: fast). */

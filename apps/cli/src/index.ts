@@ -1,5 +1,6 @@
 export { buildCli, runCli } from './cli';
-export type { CommandContext, GlobalOptions } from './cli';
+export type { CommandContext, CommandDefinition, CommandExample, GlobalOptions, ParsedArgs } from './command';
+export { COMMANDS } from './commands';
 export { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from './exit-codes';
 export { LocalFileReportSink } from './local-report-sink';
 export { StderrLogger } from './logger';

@@ -1,8 +1,32 @@
 import { runPreflight } from '@orgmeta/core';
 import { createAwsAdapters } from '@orgmeta/aws-adapters';
-import type { CommandContext } from '../cli';
+import type { CommandContext, CommandDefinition } from '../command';
 import { EXIT_OK, EXIT_TENANT_FAILED } from '../exit-codes';
+import { SELECTION_FLAGS } from '../flags';
 import { textTable } from '../text-table';
+
+export const checkCommand: CommandDefinition = {
+  name: 'check',
+  description: 'Preflight: try every permission a run needs, per tenant, and say how to fix what fails',
+  flags: [
+    ...SELECTION_FLAGS,
+    'bucket',
+    'prefix',
+    'expected-bucket-owner',
+    'kms-key-id',
+    'upload',
+    'tenant-concurrency',
+    'max-attempts',
+    'org-rps',
+    'session-duration',
+  ],
+  examples: [
+    { command: '$0 check --table tenants --role-name OrgMetaReader --bucket my-reports', description: 'PASS/FAIL table with fixes' },
+    { command: '$0 check --tenant 111122223333 --json', description: 'One new tenant, as JSON' },
+  ],
+  requirements: { roleName: true, bucket: true },
+  run: runCheck,
+};
 
 /** `orgmeta check`: PASS/FAIL per permission and tenant, with a concrete fix for every FAIL. */
 export async function runCheck(context: CommandContext): Promise<number> {

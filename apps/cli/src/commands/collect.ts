@@ -1,11 +1,31 @@
 import { TenantSourceError, collectRun, type RunOutcome } from '@orgmeta/core';
-import type { CommandContext } from '../cli';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
-import { ProgressDisplay } from '../progress';
-import { formatSummary } from '../summary-table';
 import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
 import { accountsCsvRenderer } from '@orgmeta/csv';
+import type { CommandContext, CommandDefinition } from '../command';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
+import { ALL_FLAGS } from '../flags';
 import { LocalFileReportSink } from '../local-report-sink';
+import { ProgressDisplay } from '../progress';
+import { formatSummary } from '../summary-table';
+
+export const collectCommand: CommandDefinition = {
+  name: 'collect',
+  description: 'Collect every selected tenant and write one CSV report per tenant',
+  flags: ALL_FLAGS,
+  examples: [
+    {
+      command: '$0 collect --table tenants --role-name OrgMetaReader --bucket my-reports',
+      description: 'Collect every active tenant to S3',
+    },
+    { command: '$0 collect --no-upload --tenant 111122223333', description: 'One tenant, local copy only (./reports)' },
+    {
+      command: '$0 collect --tag-keys CostCenter,Owner --ou-path --json > summary.json',
+      description: 'Fixed tag columns, OU paths, JSON summary',
+    },
+  ],
+  requirements: { roleName: true, bucket: true },
+  run: runCollect,
+};
 
 /** `orgmeta collect`: the main job. */
 export async function runCollect(context: CommandContext): Promise<number> {

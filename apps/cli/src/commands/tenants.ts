@@ -1,8 +1,22 @@
 import { TenantSourceError, planRun } from '@orgmeta/core';
 import { createAwsAdapters } from '@orgmeta/aws-adapters';
-import type { CommandContext } from '../cli';
+import type { CommandContext, CommandDefinition } from '../command';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
+import { SELECTION_FLAGS } from '../flags';
 import { textTable } from '../text-table';
+
+export const tenantsCommand: CommandDefinition = {
+  name: 'tenants',
+  description: 'List the tenants a run would collect, and the table rows it would skip',
+  flags: SELECTION_FLAGS,
+  examples: [
+    { command: '$0 tenants --table tenants', description: 'Table of the selected tenants and the invalid rows' },
+    { command: '$0 tenants --table tenants --tenant-status onboarding --json', description: 'Another status, as JSON' },
+  ],
+  // Listing assumes no role and writes nothing.
+  requirements: { roleName: false, bucket: false },
+  run: runTenants,
+};
 
 /** `orgmeta tenants`: what a run would collect, and which rows it would skip. Never shows an ExternalId. */
 export async function runTenants(context: CommandContext): Promise<number> {
