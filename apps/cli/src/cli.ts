@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigRequirements } from '@orgmeta/core';
+import { ConfigError, SecretMasker, type ConfigRequirements } from '@orgmeta/core';
 import { resolveAwsRegion } from '@orgmeta/aws-adapters';
 import yargs, { type Argv } from 'yargs';
 import type { CommandContext, CommandDefinition, ParsedArgs } from './command';
@@ -7,6 +7,7 @@ import { loadEnvironment, secretValues } from './environment';
 import { StderrLogger, type LogLevel } from './logger';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { settingOptions } from './flags';
+import { displayWith, jsonText } from './output';
 import { resolveConfigFromCli } from './settings';
 
 /** Builds the context or returns the exit code of a usage/configuration error (printed). */
@@ -15,16 +16,27 @@ async function prepare(argv: ParsedArgs, requirements: ConfigRequirements): Prom
   let write: ((line: string) => void) | undefined;
   try {
     const config = resolveConfigFromCli(argv, env, requirements);
+    const secrets = new SecretMasker([...secretValues(env), config.externalId]);
     const logger = new StderrLogger({
       format: argv['log-format'] ?? 'text',
       level: (argv.verbose ? 'debug' : argv.quiet ? 'warn' : 'info') as LogLevel,
-      secrets: [...secretValues(env), ...(config.externalId ? [config.externalId] : [])],
+      secrets,
       write: (line) => (write ? write(line) : process.stderr.write(`${line}\n`)),
     });
     // Before the first SDK client exists, so its Node.js version notice goes through the logger too.
     routeProcessWarnings(logger);
     const region = await resolveAwsRegion();
-    return { argv, config, region, logger, setLogSink: (sink) => (write = sink) };
+    return {
+      argv,
+      config,
+      region,
+      secrets,
+      logger,
+      display: displayWith(secrets),
+      print: (text) => process.stdout.write(`${secrets.mask(text)}\n`),
+      printJson: (value) => process.stdout.write(`${jsonText(value, secrets)}\n`),
+      setLogSink: (sink) => (write = sink),
+    };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`orgmeta: ${error.message}\n`);

@@ -1,5 +1,6 @@
-import type { CollectConfig, ConfigRequirements } from '@orgmeta/core';
+import type { CollectConfig, ConfigRequirements, SecretMasker } from '@orgmeta/core';
 import type { StderrLogger, LogFormat } from './logger';
+import type { Display } from './output';
 
 export interface GlobalOptions {
   readonly json?: boolean;
@@ -10,12 +11,24 @@ export interface GlobalOptions {
 
 export type ParsedArgs = Record<string, unknown> & GlobalOptions;
 
-/** What every command starts from: validated config, region, and a logger that masks secrets. */
+/** What every command starts from: validated config, region, the command's secrets and a logger that masks them. */
 export interface CommandContext {
   readonly argv: ParsedArgs;
   readonly config: CollectConfig;
   readonly region: string;
+  /**
+   * The one masker of this command: it holds the run-wide ExternalId and the collector's own
+   * credentials; the logger masks with it, and it is what the pipeline's `secrets` dependency
+   * takes, so per-tenant ExternalIds the pipeline learns are masked in the CLI's output too.
+   */
+  readonly secrets: SecretMasker;
   readonly logger: StderrLogger;
+  /** An untrusted value made safe for one line of output (masked, control characters escaped, long values cut). */
+  readonly display: Display;
+  /** Writes text to stdout, secrets masked; table cells and values in it must already have gone through `display`. */
+  print(text: string): void;
+  /** Writes a value as JSON to stdout, secrets masked. */
+  printJson(value: unknown): void;
   /** Where log lines go; commands with a live display redirect it. */
   setLogSink(write: ((line: string) => void) | undefined): void;
 }

@@ -3,6 +3,7 @@ import { createAwsAdapters } from '@orgmeta/aws-adapters';
 import type { CommandContext, CommandDefinition } from '../command';
 import { EXIT_OK, EXIT_TENANT_FAILED } from '../exit-codes';
 import { SELECTION_FLAGS } from '../flags';
+import { MAX_TEXT_LENGTH } from '../output';
 import { textTable } from '../text-table';
 
 export const checkCommand: CommandDefinition = {
@@ -30,7 +31,7 @@ export const checkCommand: CommandDefinition = {
 
 /** `orgmeta check`: PASS/FAIL per permission and tenant, with a concrete fix for every FAIL. */
 export async function runCheck(context: CommandContext): Promise<number> {
-  const { argv, config, region, logger } = context;
+  const { argv, config, region, logger, display } = context;
   const aws = createAwsAdapters(config, region);
   const report = await runPreflight(config, {
     tenantSource: aws.tenantSource,
@@ -41,20 +42,26 @@ export async function runCheck(context: CommandContext): Promise<number> {
     region,
   });
   if (argv.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    context.printJson(report);
   } else {
     const lines = [
-      `Collector principal: ${report.collectorPrincipal ?? 'unknown (sts:GetCallerIdentity failed)'}`,
+      `Collector principal: ${display(report.collectorPrincipal ?? 'unknown (sts:GetCallerIdentity failed)')}`,
       textTable(
         ['SCOPE', 'CHECK', 'RESULT', 'DETAIL'],
         report.results.map((r) => [r.scope, r.check, r.status, r.code ? `${r.code}: ${r.detail}` : r.detail]),
+        display,
       ),
     ];
     const fixes = report.results.filter((r) => r.hint && r.status !== 'PASS');
-    if (fixes.length > 0) lines.push('', 'How to fix:', ...fixes.map((r) => `  ${r.scope} ${r.check}: ${r.hint}`));
+    if (fixes.length > 0)
+      lines.push(
+        '',
+        'How to fix:',
+        ...fixes.map((r) => `  ${display(r.scope)} ${display(r.check)}: ${display(r.hint ?? '', MAX_TEXT_LENGTH)}`),
+      );
     const failed = report.results.filter((r) => r.status === 'FAIL').length;
     lines.push('', report.passed ? 'All checks passed.' : `${failed} check(s) failed.`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    context.print(lines.join('\n'));
   }
   return report.passed ? EXIT_OK : EXIT_TENANT_FAILED;
 }

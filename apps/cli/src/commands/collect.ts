@@ -56,6 +56,8 @@ export async function runCollect(context: CommandContext): Promise<number> {
       localSink: config.saveLocal ? new LocalFileReportSink(config.localOutputDir) : undefined,
       onThrottle: () => progress?.throttled(),
     });
+    // context.secrets is the masker the logger uses; it goes to the pipeline as its `secrets`
+    // dependency once core's PipelineDependencies has that field.
     outcome = await collectRun(config, {
       ...deps,
       signal: abort.signal,
@@ -81,10 +83,10 @@ export async function runCollect(context: CommandContext): Promise<number> {
 
   const { summary, manifest } = outcome;
   if (argv.json) {
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    context.printJson(summary);
   } else if (!argv.quiet) {
     const manifestWhere = manifest.s3Key ? `s3://${config.bucketName}/${manifest.s3Key}` : manifest.localPath;
-    process.stdout.write(`${formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere })}\n`);
+    context.print(formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere }, context.display));
   }
   if (interruptedBy) return EXIT_INTERRUPTED[interruptedBy] ?? EXIT_TENANT_FAILED;
   return summary.totals.failed > 0 || manifest.error ? EXIT_TENANT_FAILED : EXIT_OK;
