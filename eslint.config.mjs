@@ -11,7 +11,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['**/test/**/*.ts', 'packages/test-support/**/*.ts'], rules: { 'no-console': 'off' } },
+  { files: ['**/test/**/*.ts', 'packages/test-support/**/*.ts', 'tools/**/*.ts'], rules: { 'no-console': 'off' } },
   {"files":["packages/core/**/*.ts"],"rules":{"no-restricted-imports":["error",{"patterns":[{"group":["@aws-sdk/*","@smithy/*","aws-cdk-lib","aws-cdk-lib/*","@orgmeta/aws-adapters","@orgmeta/csv","@orgmeta/cli"],"message":"packages/core stays pure: AWS SDK code belongs in packages/aws-adapters, behind a port."}]}]}},
   {"files":["packages/csv/**/*.ts"],"rules":{"no-restricted-imports":["error",{"patterns":[{"group":["@aws-sdk/*","@smithy/*","@orgmeta/aws-adapters","@orgmeta/cli"],"message":"packages/csv turns rows into CSV; it must not reach AWS."}]}]}},
   {"files":["packages/aws-adapters/**/*.ts"],"rules":{"no-restricted-imports":["error",{"patterns":[{"group":["@orgmeta/csv","@orgmeta/cli","@orgmeta/cdk"],"message":"packages/aws-adapters implements core's ports and may import only core."}]}]}},

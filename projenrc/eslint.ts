@@ -51,7 +51,7 @@ export function addEslintConfig(root: Project): void {
       "      'no-console': 'error',",
       '    },',
       '  },',
-      "  { files: ['**/test/**/*.ts', 'packages/test-support/**/*.ts'], rules: { 'no-console': 'off' } },",
+      "  { files: ['**/test/**/*.ts', 'packages/test-support/**/*.ts', 'tools/**/*.ts'], rules: { 'no-console': 'off' } },",
       ...restrictions.map((r) => `  ${JSON.stringify(r)},`),
       ');',
     ],
