@@ -107,5 +107,14 @@ export async function runCli(args: readonly string[], commands: readonly Command
   if (parsed.help || parsed.version || !command) return EXIT_OK;
   const context = await prepare(argv, command.requirements);
   if (typeof context === 'number') return context;
-  return command.run(context);
+  try {
+    return await command.run(context);
+  } catch (error) {
+    // A setting found wrong once the command has started (e.g. no default bucket owner): still before any write.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`orgmeta: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
 }

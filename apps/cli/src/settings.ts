@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { COLLECT_SETTINGS, ConfigError, resolveCollectConfig, type CollectConfig, type ConfigRequirements } from '@orgmeta/core';
+import { bucketOwnerProblem } from './bucket-owner';
 import { escapesDirectory, isInside } from './local-report-sink';
 
 /** A repeated single-value flag means its last value, as in most CLIs (yargs would make it an array). */
@@ -31,7 +32,7 @@ export function resolveConfigFromCli(
 ): CollectConfig {
   const flags = lastValueOfRepeatedFlags(argv);
   const config = resolveCollectConfig({ flags, env }, requirements);
-  const problems = [prefixProblem(flags, env, config)].filter((p): p is string => p !== undefined);
+  const problems = [prefixProblem(flags, env, config), bucketOwnerProblem(config)].filter((p): p is string => p !== undefined);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return config;
 }

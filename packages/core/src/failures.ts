@@ -72,7 +72,7 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
         return `Bucket ${context.bucketName ?? ''} does not exist; create it or fix --bucket / REPORT_BUCKET_NAME.`;
       if (code.startsWith('KMS.') || code.includes('KMS'))
         return 'Allow the collector kms:GenerateDataKey on the key in --kms-key-id / REPORT_KMS_KEY_ID, or drop it to use the bucket default encryption.';
-      return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*, and check --expected-bucket-owner if set.`;
+      return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*. The bucket must belong to the collector's own account unless --expected-bucket-owner names its owner's account ID or --any-bucket-owner is set.`;
     case 'Selection':
       return 'Check the tenant_id, status and service attributes of its item in the tenant table, or drop that --tenant.';
   }

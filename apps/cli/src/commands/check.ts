@@ -1,5 +1,6 @@
 import { runPreflight } from '@orgmeta/core';
 import { createAwsAdapters } from '@orgmeta/aws-adapters';
+import { withBucketOwner } from '../bucket-owner';
 import type { CommandContext, CommandDefinition } from '../command';
 import { EXIT_OK, EXIT_TENANT_FAILED } from '../exit-codes';
 import { SELECTION_FLAGS } from '../flags';
@@ -14,6 +15,7 @@ export const checkCommand: CommandDefinition = {
     'bucket',
     'prefix',
     'expected-bucket-owner',
+    'any-bucket-owner',
     'kms-key-id',
     'upload',
     'tenant-concurrency',
@@ -31,13 +33,16 @@ export const checkCommand: CommandDefinition = {
 
 /** `orgmeta check`: PASS/FAIL per permission and tenant, with a concrete fix for every FAIL. */
 export async function runCheck(context: CommandContext): Promise<number> {
-  const { argv, config, region, logger, display } = context;
+  const { argv, region, logger, display } = context;
+  // One GetCallerIdentity answers both the default bucket owner and the principal check shows.
+  const { identity } = createAwsAdapters(context.config, region);
+  const config = await withBucketOwner(context.config, identity);
   const aws = createAwsAdapters(config, region);
   const report = await runPreflight(config, {
     tenantSource: aws.tenantSource,
     organizations: aws.organizations,
     writeProbe: aws.s3Sink,
-    identity: aws.identity,
+    identity,
     logger,
     region,
   });

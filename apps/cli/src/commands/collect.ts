@@ -1,6 +1,7 @@
 import { TenantSourceError, collectRun, type RunOutcome } from '@orgmeta/core';
-import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
+import { awsPipelineDependencies, createAwsAdapters } from '@orgmeta/aws-adapters';
 import { accountsCsvRenderer } from '@orgmeta/csv';
+import { withBucketOwner } from '../bucket-owner';
 import type { CommandContext, CommandDefinition } from '../command';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
 import { ALL_FLAGS } from '../flags';
@@ -29,7 +30,8 @@ export const collectCommand: CommandDefinition = {
 
 /** `orgmeta collect`: the main job. */
 export async function runCollect(context: CommandContext): Promise<number> {
-  const { argv, config, region, logger } = context;
+  const { argv, region, logger } = context;
+  const config = await withBucketOwner(context.config, createAwsAdapters(context.config, region).identity);
   const showProgress = Boolean(process.stderr.isTTY) && !argv.quiet && (argv['log-format'] ?? 'text') === 'text';
   let progress: ProgressDisplay | undefined;
 
