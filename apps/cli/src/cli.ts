@@ -3,6 +3,7 @@ import { resolveAwsRegion } from '@orgmeta/aws-adapters';
 import yargs, { type Argv } from 'yargs';
 import type { CommandContext, CommandDefinition, ParsedArgs } from './command';
 import { COMMANDS } from './commands';
+import { reportCrash } from './crash';
 import { loadEnvironment, secretValues } from './environment';
 import { StderrLogger, type LogLevel } from './logger';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
@@ -105,9 +106,11 @@ export async function runCli(args: readonly string[], commands: readonly Command
   const command = commands.find((c) => c.name === String(parsed._[0] ?? ''));
   // --help, --version and completion print and end without running a command.
   if (parsed.help || parsed.version || !command) return EXIT_OK;
-  const context = await prepare(argv, command.requirements);
-  if (typeof context === 'number') return context;
+  let context: CommandContext | undefined;
   try {
+    const prepared = await prepare(argv, command.requirements);
+    if (typeof prepared === 'number') return prepared;
+    context = prepared;
     return await command.run(context);
   } catch (error) {
     // A setting found wrong once the command has started (e.g. no default bucket owner): still before any write.
@@ -115,6 +118,13 @@ export async function runCli(args: readonly string[], commands: readonly Command
       process.stderr.write(`orgmeta: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    return reportCrash(error, {
+      command,
+      config: context?.config,
+      verbose: Boolean(argv.verbose),
+      format: argv['log-format'] ?? 'text',
+      logger: context?.logger,
+      secrets: context?.secrets ?? new SecretMasker(secretValues(process.env)),
+    });
   }
 }

@@ -51,6 +51,11 @@ export interface CommandDefinition {
   readonly examples: readonly CommandExample[];
   /** Which settings the command cannot do without (the table is always needed). */
   readonly requirements: ConfigRequirements;
+  /**
+   * Where the command writes, said after an unexpected crash (which exits 70, not 1, because
+   * something may have been written); undefined for a command that writes nothing.
+   */
+  writesTo?(config: CollectConfig): string | undefined;
   /** Runs the command and returns the process exit code. */
   run(context: CommandContext): Promise<number>;
 }

@@ -28,6 +28,10 @@ export const checkCommand: CommandDefinition = {
     { command: '$0 check --tenant 111122223333 --json', description: 'One new tenant, as JSON' },
   ],
   requirements: { roleName: true, bucket: true },
+  writesTo: (config) =>
+    config.upload && config.bucketName
+      ? `Its write probe object may remain under s3://${config.bucketName}/${config.prefix}_orgmeta-check/.`
+      : undefined,
   run: runCheck,
 };
 

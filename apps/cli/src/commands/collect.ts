@@ -1,4 +1,5 @@
-import { TenantSourceError, collectRun, type RunOutcome } from '@orgmeta/core';
+import { join, resolve } from 'node:path';
+import { TenantSourceError, collectRun, manifestKey, type RunOutcome } from '@orgmeta/core';
 import { awsPipelineDependencies, createAwsAdapters } from '@orgmeta/aws-adapters';
 import { accountsCsvRenderer } from '@orgmeta/csv';
 import { withBucketOwner } from '../bucket-owner';
@@ -25,6 +26,14 @@ export const collectCommand: CommandDefinition = {
     },
   ],
   requirements: { roleName: true, bucket: true },
+  writesTo: (config) => {
+    const manifest = manifestKey(config.prefix, new Date(), '<run-id>');
+    const places = [
+      config.upload && config.bucketName ? `s3://${config.bucketName}/${manifest}` : undefined,
+      config.saveLocal ? join(resolve(config.localOutputDir), manifest) : undefined,
+    ].filter((place): place is string => place !== undefined);
+    return `Reports may have been written before it stopped, and no run manifest lists them; this run's manifest would be ${places.join(' and ')}.`;
+  },
   run: runCollect,
 };
 
