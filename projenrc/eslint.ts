@@ -19,12 +19,12 @@ const FORBIDDEN_IMPORTS: Record<string, { group: string[]; message: string }> = 
     message: 'apps/cdk ships core, csv and aws-adapters only; test support stays in tests.',
   },
   'apps/cli/src': {
-    group: ['@orgmeta/cdk', '@orgmeta/test-support'],
+    group: ['@orgmeta/cdk', '@orgmeta/test-support', '@orgmeta/tools'],
     message: 'apps/cli ships core, csv and aws-adapters only; test support stays in tests.',
   },
   // Later entries replace the rule for their files, so this one repeats the apps/cli/src group.
   'apps/cli/src/commands': {
-    group: ['@orgmeta/cdk', '@orgmeta/test-support', '../cli', '../cli.js'],
+    group: ['@orgmeta/cdk', '@orgmeta/test-support', '@orgmeta/tools', '../cli', '../cli.js'],
     message:
       'apps/cli ships core, csv and aws-adapters only; a command takes its shared types from ../command (cli.ts imports the commands, never the reverse).',
   },
