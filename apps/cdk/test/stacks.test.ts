@@ -1,32 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src/main';
+import { Match } from 'aws-cdk-lib/assertions';
 import { READER_ACTIONS } from '../src/reader-role-stack';
+import { partitionArn, stateMachineDefinition, statementsOf, synthApp } from './synth-app';
 
-/** The app as `cdk synth` builds it (cdk-nag included), without bundling the Lambdas. */
-function synthApp(context: Record<string, string> = {}) {
-  const app = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
-  // cdk-nag runs as a validation plugin: any unacknowledged finding makes synth throw.
-  app.synth();
-  return {
-    collector: Template.fromStack(app.node.findChild('OrgmetaCollector') as Stack),
-    reader: Template.fromStack(app.node.findChild('OrgmetaTenantReaderRole') as Stack),
-  };
-}
-
-/** Every policy statement of a role's inline/default policies, as [actions, resource]. */
-function statementsOf(template: Template, rolePrefix: string): { Action: string | string[]; Resource: unknown }[] {
-  const policies = template.findResources('AWS::IAM::Policy');
-  return Object.entries(policies)
-    .filter(([id]) => id.startsWith(rolePrefix))
-    .flatMap(
-      ([, policy]) =>
-        (policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties
-          .PolicyDocument.Statement,
-    );
-}
-
-const partitionArn = (...parts: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] });
 const TABLE_ARN = partitionArn(':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/orgmeta-tenants');
 const READER_ROLES = partitionArn(':iam::*:role/OrgMetaReader');
 const REPORT_OBJECTS = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/*']] };
@@ -149,13 +124,7 @@ describe('CollectorStack, fanout mode', () => {
   const { collector } = synthApp({ mode: 'fanout', maxConcurrency: '7' });
 
   it('runs list -> Map (bounded, per-tenant retry on throttling, failures caught) -> manifest, refusing to overlap', () => {
-    const [machine] = Object.values(collector.findResources('AWS::StepFunctions::StateMachine')) as {
-      Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } };
-    }[];
-    // Tokens (ARNs) sit inside JSON strings: stand them in with plain text to parse the rest.
-    const definition = JSON.parse(
-      machine.Properties.DefinitionString['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''),
-    );
+    const definition = stateMachineDefinition(collector);
     expect(definition.StartAt).toBe('FindRunningExecutions');
     expect(definition.States.FindRunningExecutions.Parameters).toEqual({
       'StateMachineArn.$': '$$.StateMachine.Id',

@@ -1,0 +1,60 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../nag';
+
+export interface CollectorGrantsProps {
+  readonly tenantsTableName: string;
+  /** Every role name the collector may assume in tenant accounts. */
+  readonly readerRoleNames: readonly string[];
+  readonly bucket: s3.IBucket;
+  /** As the Lambda uses it (normalised). */
+  readonly prefix: string;
+  readonly reportKmsKeyArn?: string;
+}
+
+/** The collector's permissions, each scoped to exactly what the pipeline touches. */
+export class CollectorGrants {
+  constructor(
+    private readonly scope: Construct,
+    private readonly props: CollectorGrantsProps,
+  ) {}
+
+  readTenants(role: iam.Role): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTenantTable',
+        actions: ['dynamodb:Scan'],
+        resources: [Stack.of(this.scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: this.props.tenantsTableName })],
+      }),
+    );
+  }
+
+  assumeReaderRoles(role: iam.Role): void {
+    const roleArns = this.props.readerRoleNames.map((name) => `arn:${Aws.PARTITION}:iam::*:role/${name}`);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'AssumeTenantReaderRoles', actions: ['sts:AssumeRole'], resources: roleArns }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      roleArns,
+      'Tenants are other AWS accounts listed in the tenant table: the account is a wildcard, the role name is fixed.',
+    );
+  }
+
+  writeReports(role: iam.Role): void {
+    const reportObjects = this.props.bucket.arnForObjects(`${this.props.prefix}*`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteReports', actions: ['s3:PutObject'], resources: [reportObjects] }));
+    if (this.props.reportKmsKeyArn) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'EncryptReports', actions: ['kms:GenerateDataKey'], resources: [this.props.reportKmsKeyArn] }),
+      );
+    }
+    acknowledgeWildcardResources(
+      role,
+      [reportObjects],
+      'Report keys are per date and tenant under the report prefix; only s3:PutObject under that prefix is allowed.',
+    );
+  }
+}

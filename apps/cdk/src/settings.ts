@@ -1,0 +1,58 @@
+import { COLLECT_SETTINGS, type CollectConfig } from '@orgmeta/core';
+
+/**
+ * The CDK app's view of core's settings table (`COLLECT_SETTINGS`): the Lambda reads the
+ * same environment variables as the CLI, so the stack takes their names, defaults and
+ * validation from that one table instead of spelling them again.
+ */
+
+type CollectSetting = (typeof COLLECT_SETTINGS)[number];
+
+/** A deployment setting (context key or stack prop) that would synthesize a broken collector. */
+export class DeploymentSettingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeploymentSettingError';
+  }
+}
+
+/** The setting with this key; a missing key is a programming error in this app, not user input. */
+export function collectSetting(key: keyof CollectConfig): CollectSetting {
+  const setting = findSetting(key);
+  if (!setting) throw new Error(`core's settings table has no "${key}" setting`);
+  return setting;
+}
+
+/** The setting with this key, if core's table has one (settings may reach main in other branches first). */
+export function findSetting(key: string): CollectSetting | undefined {
+  return COLLECT_SETTINGS.find((setting) => (setting.key as string) === key);
+}
+
+/** The environment variable a setting reads. */
+export function envVarOf(key: keyof CollectConfig): string {
+  const { envVar } = collectSetting(key);
+  if (!envVar) throw new Error(`setting "${key}" has no environment variable`);
+  return envVar;
+}
+
+/** The setting whose environment variable this is. */
+export function settingForEnvVar(envVar: string): CollectSetting | undefined {
+  return COLLECT_SETTINGS.find((setting) => setting.envVar === envVar);
+}
+
+/**
+ * The value as the Lambda will parse it at start, or the setting's own error sentence.
+ * Running the same parser at synth turns a bad value into a failed deploy, not a failed night.
+ */
+export function parseSettingValue(setting: CollectSetting, raw: string): { readonly value: unknown } | { readonly error: string } {
+  const parsed: unknown = setting.parse(raw);
+  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) return { error: String(parsed.error) };
+  return { value: parsed };
+}
+
+/** The value as the Lambda will parse it; `where` names the context key or prop that gave it. */
+export function checkedSettingValue(key: keyof CollectConfig, raw: string, where: string): unknown {
+  const parsed = parseSettingValue(collectSetting(key), raw);
+  if ('error' in parsed) throw new DeploymentSettingError(`Invalid ${where}: ${parsed.error}.`);
+  return parsed.value;
+}
