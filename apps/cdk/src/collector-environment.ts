@@ -1,5 +1,6 @@
 import { COLLECT_SETTINGS, type CollectConfig } from '@orgmeta/core';
-import { DeploymentSettingError, envVarOf, parseSettingValue, settingForEnvVar } from './settings';
+import { LAMBDA_SETTINGS } from './handlers/lambda-settings';
+import { DeploymentSettingError, envVarOf, settingForEnvVar } from './settings';
 
 /** Where the extra environment comes from, as operators write it. */
 const ENVIRONMENT_CONTEXT = 'context "environment"';
@@ -41,28 +42,33 @@ function wiredSettingFor(envVar: string): { key: keyof CollectConfig; contextKey
 /** Every variable an operator may set through the environment context. */
 function allowedEnvVars(): string[] {
   const decidedElsewhere = new Set<string>([...Object.keys(WIRED_BY_STACK), ...Object.keys(REFUSED)]);
-  return COLLECT_SETTINGS.filter((setting) => !decidedElsewhere.has(setting.key)).flatMap((setting) =>
-    setting.envVar ? [setting.envVar] : [],
-  );
+  const settings = COLLECT_SETTINGS.filter((setting) => !decidedElsewhere.has(setting.key));
+  return [...settings.flatMap((setting) => (setting.envVar ? [setting.envVar] : [])), ...LAMBDA_SETTINGS.map((setting) => setting.envVar)];
+}
+
+/** The value checked by the setting's own parser. */
+function valueProblem(key: string, value: unknown, example: string, parse: (raw: string) => unknown): string | undefined {
+  if (typeof value !== 'string') return `${key} must be a string (e.g. "${example}"), not ${JSON.stringify(value)}.`;
+  const parsed = parse(value);
+  return typeof parsed === 'object' && parsed !== null && 'error' in parsed ? `${key}: ${String(parsed.error)}.` : undefined;
 }
 
 /** One sentence per problem with one key of the extra environment, or undefined when it is fine. */
 function problemWith(key: string, value: unknown): string | undefined {
   const wired = wiredSettingFor(key);
   if (wired) return `${key} is set by the stack; use the context key "${wired.contextKey}" instead.`;
+  const lambdaSetting = LAMBDA_SETTINGS.find((setting) => setting.envVar === key);
+  if (lambdaSetting) return valueProblem(key, value, lambdaSetting.defaultValue, lambdaSetting.parse);
   const setting = settingForEnvVar(key);
   if (!setting) return `${key} is not an environment variable of the collector; use one of ${allowedEnvVars().join(', ')}.`;
   const refusal = REFUSED[setting.key];
   if (refusal) return `${key} is not accepted: ${refusal}.`;
-  if (typeof value !== 'string')
-    return `${key} must be a string (e.g. "${setting.defaultValue ?? 'value'}"), not ${JSON.stringify(value)}.`;
-  const parsed = parseSettingValue(setting, value);
-  return 'error' in parsed ? `${key}: ${parsed.error}.` : undefined;
+  return valueProblem(key, value, setting.defaultValue ?? 'value', (raw) => setting.parse(raw));
 }
 
 /**
- * The operator's extra environment for the handlers (TAG_KEYS, INCLUDE_OU_PATH…), checked at
- * synth with the same rules the Lambda applies at start: only the collector's own variables,
+ * The operator's extra environment for the handlers (TAG_KEYS, INCLUDE_OU_PATH…, LOG_LEVEL), checked
+ * at synth with the same rules the Lambda applies at start: only the collector's own variables,
  * never one the stack wires or a secret, every value valid. Throws one error naming each bad key.
  */
 export function checkedExtraEnvironment(extra: unknown): Record<string, string> {

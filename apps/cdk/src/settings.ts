@@ -44,7 +44,7 @@ export function settingForEnvVar(envVar: string): CollectSetting | undefined {
  * The value as the Lambda will parse it at start, or the setting's own error sentence.
  * Running the same parser at synth turns a bad value into a failed deploy, not a failed night.
  */
-export function parseSettingValue(setting: CollectSetting, raw: string): { readonly value: unknown } | { readonly error: string } {
+function parseSettingValue(setting: CollectSetting, raw: string): { readonly value: unknown } | { readonly error: string } {
   const parsed: unknown = setting.parse(raw);
   if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) return { error: String(parsed.error) };
   return { value: parsed };

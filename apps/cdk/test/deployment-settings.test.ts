@@ -38,6 +38,15 @@ describe('Collector environment', () => {
     );
   });
 
+  it("accepts the Lambda's LOG_LEVEL and checks its value; ORGMETA_DEBUG is gone", () => {
+    const { collector } = synthApp({ environment: '{"LOG_LEVEL":"debug"}' });
+    expect(functionEnvironment(collector).LOG_LEVEL).toBe('debug');
+    expect(() => synthApp({ environment: '{"LOG_LEVEL":"verbose"}' })).toThrow(
+      'LOG_LEVEL: "verbose" is not one of DEBUG, INFO, WARN, ERROR.',
+    );
+    expect(() => synthApp({ environment: '{"ORGMETA_DEBUG":"true"}' })).toThrow(/ORGMETA_DEBUG is not an environment variable.*LOG_LEVEL/);
+  });
+
   it('refuses a variable that is not a setting, listing the ones it accepts', () => {
     expect(() => synthApp({ environment: '{"TAGKEYS":"Owner"}' })).toThrow(
       /TAGKEYS is not an environment variable of the collector; use one of .*TAG_KEYS/,

@@ -11,8 +11,8 @@ import {
 } from '@orgmeta/test-support';
 import { parse } from 'csv-parse/sync';
 import { handler } from '../src/handlers/collect-all';
+import { lambdaComposition, resetLambdaComposition } from '../src/handlers/composition';
 import { collectOneTenant, listTenants, writeRunManifest } from '../src/handlers/fanout';
-import { resetLambdaRuntime } from '../src/handlers/runtime';
 
 const TABLE = 'lambda-tenants';
 const BUCKET = 'lambda-reports';
@@ -28,7 +28,7 @@ function useEnvironment(extra: Record<string, string>): void {
     { TENANTS_TABLE_NAME: TABLE, CROSS_ACCOUNT_ROLE_NAME: 'OrgMetaReader', REPORT_BUCKET_NAME: BUCKET },
     extra,
   );
-  resetLambdaRuntime();
+  resetLambdaComposition();
 }
 
 describe('Lambda handlers against moto', () => {
@@ -50,10 +50,17 @@ describe('Lambda handlers against moto', () => {
     await createBucket(motoEndpoint(), BUCKET);
   });
   // Handlers log JSON lines to stdout; keep them for assertions, out of the test output.
+  let environmentBefore: NodeJS.ProcessEnv;
   beforeEach(() => {
+    environmentBefore = { ...process.env };
     stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   });
-  afterEach(() => stdout.mockRestore());
+  afterEach(() => {
+    stdout.mockRestore();
+    // Each test sets its own variables; none leaks into the next.
+    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
+    Object.assign(process.env, environmentBefore);
+  });
 
   const logLines = () => stdout.mock.calls.map(([line]) => String(line));
 
@@ -117,13 +124,110 @@ describe('Lambda handlers against moto', () => {
     try {
       useEnvironment({ REPORT_PREFIX: 'throttled/', TENANTS_TABLE_NAME: TABLE, AWS_MAX_ATTEMPTS: '1' });
       process.env.AWS_ENDPOINT_URL = proxy.endpoint;
-      resetLambdaRuntime();
+      resetLambdaComposition();
       await expect(
         collectOneTenant({ runId: 'r1', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } }),
       ).rejects.toMatchObject({ name: 'TenantThrottledError' });
     } finally {
       await proxy.stop();
-      delete process.env.AWS_MAX_ATTEMPTS;
     }
+  });
+
+  it('fan-out: a tenant that left the table since the list step fails on its own, with a reason', async () => {
+    useEnvironment({ REPORT_PREFIX: 'left/', TENANTS_TABLE_NAME: TABLE });
+    const result = await collectOneTenant({
+      runId: 'r2',
+      startedAt: new Date().toISOString(),
+      tenant: { tenantId: '106000000099', tenantName: 'gone' },
+    });
+    expect(result).toMatchObject({
+      tenantId: '106000000099',
+      tenantName: 'gone',
+      status: 'failed',
+      error: { code: 'TenantNotSelected', message: 'The tenant left the selection while the run was under way.' },
+    });
+  });
+});
+
+describe('Lambda composition and logs', () => {
+  let stdout: jest.SpyInstance;
+  let environmentBefore: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    environmentBefore = { ...process.env };
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    stdout.mockRestore();
+    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
+    Object.assign(process.env, environmentBefore);
+    resetLambdaComposition();
+  });
+  const logRecords = () => stdout.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+
+  it('is built once per container and hands its one masker, seeded with the run-wide ExternalId, to the pipeline', () => {
+    useEnvironment({ CROSS_ACCOUNT_EXTERNAL_ID: 'run-wide-external-id' });
+    const composition = lambdaComposition();
+    expect(lambdaComposition()).toBe(composition);
+    expect(composition.deps.secrets).toBe(composition.secrets);
+    expect(composition.deps.logger).toBe(composition.logger);
+    expect(composition.secrets.mask('id=run-wide-external-id')).toBe('id=***');
+  });
+
+  it('refuses a LOG_LEVEL it does not know, naming the variable', () => {
+    useEnvironment({ LOG_LEVEL: 'verbose' });
+    expect(() => lambdaComposition()).toThrow('Invalid LOG_LEVEL: "verbose" is not one of DEBUG, INFO, WARN, ERROR.');
+  });
+
+  it("masks the run-wide ExternalId and each tenant's own in every line, and logs DEBUG only when LOG_LEVEL asks", async () => {
+    // Prepare: AWS quotes both ExternalIds back in its error for GOOD's AssumeRole.
+    await seedTenantTable(motoEndpoint(), 'lambda-secret-tenants', [tenantItem(GOOD, { externalId: 'tenant-own-external-id' })]);
+    const proxy = await startFaultProxy({
+      target: motoEndpoint(),
+      rules: [
+        {
+          when: (c) => c.operation === 'AssumeRole',
+          respond: {
+            kind: 'error',
+            status: 403,
+            code: 'AccessDenied',
+            message: 'ExternalId tenant-own-external-id (run-wide run-wide-external-id) does not match the role trust policy',
+          },
+        },
+      ],
+    });
+    try {
+      useEnvironment({
+        REPORT_PREFIX: 'secrets/',
+        TENANTS_TABLE_NAME: 'lambda-secret-tenants',
+        CROSS_ACCOUNT_EXTERNAL_ID: 'run-wide-external-id',
+        LOG_LEVEL: 'debug',
+        AWS_MAX_ATTEMPTS: '1',
+      });
+      process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+      resetLambdaComposition();
+      // Act
+      await expect(handler()).rejects.toMatchObject({ name: 'RunFailedError' });
+    } finally {
+      await proxy.stop();
+    }
+    // Assess
+    const records = logRecords();
+    const output = JSON.stringify(records);
+    expect(output).not.toContain('tenant-own-external-id');
+    expect(output).not.toContain('run-wide-external-id');
+    expect(records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'DEBUG', message: 'Collecting tenant', tenantId: GOOD }),
+        expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('ExternalId *** (run-wide ***) does not match') }),
+      ]),
+    );
+  });
+
+  it('logs no DEBUG lines at the default level', async () => {
+    await seedTenantTable(motoEndpoint(), 'lambda-quiet-tenants', [tenantItem(ALSO_GOOD)]);
+    useEnvironment({ REPORT_PREFIX: 'quiet/', TENANTS_TABLE_NAME: 'lambda-quiet-tenants' });
+    await handler();
+    expect(logRecords().map((r) => r.level)).not.toContain('DEBUG');
+    expect(logRecords().length).toBeGreaterThan(0);
   });
 });

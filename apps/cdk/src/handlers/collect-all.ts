@@ -1,12 +1,13 @@
 import { collectRun, type RunSummary } from '@orgmeta/core';
-import { RunFailedError, lambdaRuntime } from './runtime';
+import { lambdaComposition } from './composition';
+import { RunFailedError } from './errors';
 
 /**
  * Single mode: the whole run in one invocation (small fleets). Writes the manifest,
  * then fails the invocation when any tenant failed so the alarm fires.
  */
 export async function handler(): Promise<RunSummary['totals'] & { runId: string }> {
-  const { config, deps } = lambdaRuntime();
+  const { config, deps } = lambdaComposition();
   const { summary, manifest } = await collectRun(config, deps);
   if (summary.totals.failed > 0 || manifest.error) {
     const failed = summary.tenants.filter((t) => t.status === 'failed').map((t) => `${t.tenantId} (${t.error?.code})`);

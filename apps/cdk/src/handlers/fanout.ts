@@ -3,14 +3,15 @@ import {
   failedResult,
   isThrottlingCode,
   planRun,
-  selectTenants,
   startRun,
   summarizeRun,
   writeManifest,
   type InvalidRecord,
+  type Logger,
   type TenantResult,
 } from '@orgmeta/core';
-import { RunFailedError, lambdaRuntime } from './runtime';
+import { lambdaComposition } from './composition';
+import { RunFailedError, TenantThrottledError } from './errors';
 
 /** What the state machine carries: no ExternalId ever enters the execution history. */
 export interface TenantRef {
@@ -31,7 +32,7 @@ export interface ListTenantsOutput extends RunRef {
 
 /** Step 1: read the tenant table and name the run. */
 export async function listTenants(): Promise<ListTenantsOutput> {
-  const { config, deps } = lambdaRuntime();
+  const { config, deps } = lambdaComposition();
   const run = startRun();
   const plan = await planRun(config, deps);
   deps.logger.info(`Run ${run.runId}: ${plan.tenants.length} tenant(s) to collect`, { runId: run.runId });
@@ -44,22 +45,23 @@ export async function listTenants(): Promise<ListTenantsOutput> {
   };
 }
 
-/** Thrown so the state machine retries this tenant with backoff: the organization throttled us past our own retries. */
-export class TenantThrottledError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TenantThrottledError';
-  }
+/** The list step already warned about every skipped row; each tenant's task would repeat them all. */
+function selectionLogger(logger: Logger): Logger {
+  return {
+    debug: (message, fields) => logger.debug(message, fields),
+    info: (message, fields) => logger.debug(message, fields),
+    warn: (message, fields) => logger.debug(message, fields),
+    error: (message, fields) => logger.error(message, fields),
+  };
 }
 
 /** Step 2 (one per tenant, in the Map): collect and write one tenant's report. */
 export async function collectOneTenant(event: RunRef & { readonly tenant: TenantRef }): Promise<TenantResult> {
-  const { config, deps } = lambdaRuntime();
-  // Role name and ExternalId come from the table here, not from the execution's state.
-  const { records } = await deps.tenantSource.scanTenants();
-  const tenant = selectTenants(records, { status: config.tenantStatus, service: config.tenantService }).tenants.find(
-    (t) => t.tenantId === event.tenant.tenantId,
-  );
+  const { config, deps } = lambdaComposition();
+  // Role name and ExternalId come from the table here, not from the execution's state: the
+  // same selection as the list step, narrowed to this one tenant.
+  const plan = await planRun({ ...config, tenantIds: [event.tenant.tenantId] }, { ...deps, logger: selectionLogger(deps.logger) });
+  const [tenant] = plan.tenants;
   if (!tenant) {
     return failedResult(event.tenant, {
       code: 'TenantNotSelected',
@@ -76,7 +78,7 @@ export async function collectOneTenant(event: RunRef & { readonly tenant: Tenant
 export async function writeRunManifest(
   event: ListTenantsOutput & { readonly results: readonly TenantResult[] },
 ): Promise<{ runId: string; failed: number }> {
-  const { config, deps } = lambdaRuntime();
+  const { config, deps } = lambdaComposition();
   const summary = summarizeRun(
     { runId: event.runId, startedAt: new Date(event.startedAt) },
     [...event.results, ...event.notSelected],
