@@ -11,6 +11,7 @@ import {
 } from '@orgmeta/test-support';
 import { parse } from 'csv-parse/sync';
 import { handler } from '../src/handlers/collect-all';
+import { DEADLINE_MARGIN_MS } from '../src/handlers/deadline';
 import { lambdaComposition, resetLambdaComposition } from '../src/handlers/composition';
 import { collectOneTenant, listTenants, writeRunManifest } from '../src/handlers/fanout';
 
@@ -19,6 +20,10 @@ const BUCKET = 'lambda-reports';
 const GOOD = '106000000001';
 const ALSO_GOOD = '106000000002';
 const NO_ORG = '106000000003';
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+/** The part of Lambda's context the handler uses, with a fixed remaining time. */
+const lambdaContext = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs });
 
 /** The Lambda's environment: the same variables as the CLI, pointed at moto. */
 function useEnvironment(extra: Record<string, string>): void {
@@ -66,7 +71,7 @@ describe('Lambda handlers against moto', () => {
 
   it('single mode: writes every report and the manifest, then fails the invocation because a tenant failed', async () => {
     useEnvironment({ REPORT_PREFIX: 'single/' });
-    const failure = handler();
+    const failure = handler({}, lambdaContext(FIFTEEN_MINUTES));
     await expect(failure).rejects.toMatchObject({ name: 'RunFailedError' });
     await expect(failure).rejects.toThrow('1 tenant(s) failed: 106000000003 (AWSOrganizationsNotInUseException)');
     const keys = await s3().keys(BUCKET);
@@ -83,7 +88,75 @@ describe('Lambda handlers against moto', () => {
   it('single mode: succeeds when every tenant succeeds', async () => {
     await seedTenantTable(motoEndpoint(), 'lambda-ok-tenants', [tenantItem(GOOD), tenantItem(ALSO_GOOD)]);
     useEnvironment({ REPORT_PREFIX: 'single-ok/', TENANTS_TABLE_NAME: 'lambda-ok-tenants' });
-    await expect(handler()).resolves.toMatchObject({ tenants: 2, succeeded: 2, failed: 0, accounts: 3 });
+    await expect(handler({}, lambdaContext(FIFTEEN_MINUTES))).resolves.toMatchObject({ tenants: 2, succeeded: 2, failed: 0, accounts: 3 });
+  });
+
+  it('single mode: stops before the Lambda timeout, writes the manifest and names the unfinished tenants', async () => {
+    // Prepare: the invocation has no more time than the margin kept for the manifest.
+    useEnvironment({ REPORT_PREFIX: 'deadline/', TENANTS_TABLE_NAME: TABLE });
+    // Act
+    const failure = handler({}, lambdaContext(DEADLINE_MARGIN_MS));
+    // Assess
+    await expect(failure).rejects.toMatchObject({ name: 'RunDeadlineError', unfinishedTenantIds: [GOOD, ALSO_GOOD, NO_ORG] });
+    await expect(failure).rejects.toThrow(
+      `stopped 60 s before the Lambda timeout with 3 tenant(s) unfinished: ${GOOD}, ${ALSO_GOOD}, ${NO_ORG}; the manifest deadline/dt=`,
+    );
+    const keys = await s3().keys(BUCKET);
+    const manifestKey = keys.find((k) => k.startsWith(`deadline/dt=${today()}/_manifests/`)) ?? '';
+    const manifest: RunSummary = JSON.parse(await s3().text(BUCKET, manifestKey));
+    expect(manifest.tenants.map((t) => [t.tenantId, t.error?.code])).toEqual([
+      [GOOD, 'InterruptedError'],
+      [ALSO_GOOD, 'InterruptedError'],
+      [NO_ORG, 'InterruptedError'],
+    ]);
+    expect(keys.filter((k) => k.startsWith('deadline/') && k.endsWith('.csv'))).toEqual([]);
+  });
+
+  it('fan-out: a failed tenant result stays small whatever the error says (100 KB AWS message)', async () => {
+    const proxy = await startFaultProxy({
+      target: motoEndpoint(),
+      rules: [
+        {
+          when: (c) => c.operation === 'DescribeOrganization',
+          respond: { kind: 'error', status: 400, code: 'AccessDeniedException', message: `denied ${'x'.repeat(100 * 1024)}` },
+        },
+      ],
+    });
+    let result: Awaited<ReturnType<typeof collectOneTenant>>;
+    try {
+      useEnvironment({ REPORT_PREFIX: 'huge-error/', TENANTS_TABLE_NAME: TABLE, AWS_MAX_ATTEMPTS: '1' });
+      process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+      resetLambdaComposition();
+      result = await collectOneTenant({ runId: 'r3', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } });
+    } finally {
+      await proxy.stop();
+    }
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'AccessDeniedException' } });
+    expect(result.error?.message).toMatch(/^DescribeOrganization failed: denied x+… \(\d+ more characters\)$/);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(2048);
+  });
+
+  it('fan-out: an error outside the collection (table unreadable) becomes a bounded failed result, not a stack trace in the state', async () => {
+    useEnvironment({ REPORT_PREFIX: 'no-table/', TENANTS_TABLE_NAME: 'lambda-no-such-table' });
+    const result = await collectOneTenant({ runId: 'r4', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } });
+    expect(result).toMatchObject({ tenantId: GOOD, status: 'failed', accounts: 0, error: { code: 'ResourceNotFoundException' } });
+    expect(result.error?.message).toContain('Could not read tenant table lambda-no-such-table');
+    expect(result.error?.hint).toContain('TENANTS_TABLE_NAME');
+    expect(JSON.stringify(result)).not.toMatch(/\n|    at /);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(2048);
+  });
+
+  it('fan-out: the list step bounds what the table says before it enters the state', async () => {
+    await seedTenantTable(motoEndpoint(), 'lambda-hostile-tenants', [
+      tenantItem(GOOD, { name: `n\n${'a'.repeat(10_000)}` }),
+      tenantItem(`1${'2'.repeat(50_000)}`),
+    ]);
+    useEnvironment({ REPORT_PREFIX: 'hostile/', TENANTS_TABLE_NAME: 'lambda-hostile-tenants' });
+    const run = await listTenants();
+    expect(run.tenants).toHaveLength(1);
+    expect(run.tenants[0].tenantName).toMatch(/^n\\na+… \(\d+ more characters\)$/);
+    expect(run.invalidRecords).toHaveLength(1);
+    expect(Buffer.byteLength(JSON.stringify(run))).toBeLessThan(2048);
   });
 
   it('fan-out: list -> collect each -> manifest, with no ExternalId in the state', async () => {
@@ -206,7 +279,7 @@ describe('Lambda composition and logs', () => {
       process.env.AWS_ENDPOINT_URL = proxy.endpoint;
       resetLambdaComposition();
       // Act
-      await expect(handler()).rejects.toMatchObject({ name: 'RunFailedError' });
+      await expect(handler({}, lambdaContext(FIFTEEN_MINUTES))).rejects.toMatchObject({ name: 'RunFailedError' });
     } finally {
       await proxy.stop();
     }
@@ -226,7 +299,7 @@ describe('Lambda composition and logs', () => {
   it('logs no DEBUG lines at the default level', async () => {
     await seedTenantTable(motoEndpoint(), 'lambda-quiet-tenants', [tenantItem(ALSO_GOOD)]);
     useEnvironment({ REPORT_PREFIX: 'quiet/', TENANTS_TABLE_NAME: 'lambda-quiet-tenants' });
-    await handler();
+    await handler({}, lambdaContext(FIFTEEN_MINUTES));
     expect(logRecords().map((r) => r.level)).not.toContain('DEBUG');
     expect(logRecords().length).toBeGreaterThan(0);
   });

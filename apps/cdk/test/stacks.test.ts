@@ -145,6 +145,13 @@ describe('CollectorStack, fanout mode', () => {
       ]),
     );
     expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.taskError', Next: 'TenantTaskFailed' }]);
+    // A failed task's entry keeps the error name only: the Cause (stack traces, AWS messages of any length) never reaches the Map output.
+    expect(map.ItemProcessor.States.TenantTaskFailed.Parameters.error).toEqual({
+      'code.$': '$.taskError.Error',
+      'message.$': "States.Format('The tenant task failed after its retries with {}.', $.taskError.Error)",
+      hint: 'See the CollectTenant logs of this run for the cause; the next run collects the tenant again.',
+    });
+    expect(JSON.stringify(definition)).not.toContain('taskError.Cause');
     expect(map.Next).toBe('WriteManifestTask');
   });
 

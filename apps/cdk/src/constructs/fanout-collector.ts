@@ -103,6 +103,10 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
       maxAttempts: 4,
       jitterStrategy: sfn.JitterType.FULL,
     });
+    // What a tenant's entry in the Map output says when its task failed past the retries. The
+    // error's Cause (a stack trace, or an AWS message of any length) is never copied: the state
+    // of every tenant together must stay under 256 KiB. The handler itself returns bounded
+    // failed results, so this only sees Lambda and Step Functions errors (timeouts, throttling).
     const markFailed = new sfn.Pass(this, 'TenantTaskFailed', {
       parameters: {
         'tenantId.$': '$.tenant.tenantId',
@@ -112,8 +116,8 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
         durationMs: 0,
         error: {
           'code.$': '$.taskError.Error',
-          'message.$': '$.taskError.Cause',
-          hint: 'The tenant task failed after its retries; see the CollectTenant logs for this run.',
+          message: sfn.JsonPath.format('The tenant task failed after its retries with {}.', sfn.JsonPath.stringAt('$.taskError.Error')),
+          hint: 'See the CollectTenant logs of this run for the cause; the next run collects the tenant again.',
         },
       },
     });

@@ -13,3 +13,14 @@ export class TenantThrottledError extends Error {
     this.name = 'TenantThrottledError';
   }
 }
+
+/** The single-mode run was stopped before its Lambda timeout; these tenants did not finish. */
+export class RunDeadlineError extends Error {
+  constructor(
+    message: string,
+    readonly unfinishedTenantIds: readonly string[],
+  ) {
+    super(message);
+    this.name = 'RunDeadlineError';
+  }
+}
