@@ -1,5 +1,5 @@
 import { COLLECT_SETTINGS, type CollectConfig } from '@orgmeta/core';
-import { LAMBDA_SETTINGS } from './handlers/lambda-settings';
+import { COLLECTOR_NAME_ENV_VAR, LAMBDA_SETTINGS } from './handlers/lambda-settings';
 import { DeploymentSettingError, envVarOf, settingForEnvVar } from './settings';
 
 /** Where the extra environment comes from, as operators write it. */
@@ -32,6 +32,8 @@ export interface WiredSettings {
   readonly prefix: string;
   readonly expectedBucketOwner: string;
   readonly kmsKeyId?: string;
+  /** Names the collector in the handlers' metrics; the alarms watch this name. */
+  readonly collectorName: string;
 }
 
 function wiredSettingFor(envVar: string): { key: keyof CollectConfig; contextKey: string } | undefined {
@@ -57,6 +59,7 @@ function valueProblem(key: string, value: unknown, example: string, parse: (raw:
 function problemWith(key: string, value: unknown): string | undefined {
   const wired = wiredSettingFor(key);
   if (wired) return `${key} is set by the stack; use the context key "${wired.contextKey}" instead.`;
+  if (key === COLLECTOR_NAME_ENV_VAR) return `${key} is set by the stack to its own name: the alarms watch the metrics under that name.`;
   const lambdaSetting = LAMBDA_SETTINGS.find((setting) => setting.envVar === key);
   if (lambdaSetting) return valueProblem(key, value, lambdaSetting.defaultValue, lambdaSetting.parse);
   const setting = settingForEnvVar(key);
@@ -110,5 +113,6 @@ export function collectorEnvironment(wired: WiredSettings, extra: Readonly<Recor
     [envVarOf('prefix')]: wired.prefix,
     [envVarOf('expectedBucketOwner')]: wired.expectedBucketOwner,
     ...(wired.kmsKeyId ? { [envVarOf('kmsKeyId')]: wired.kmsKeyId } : {}),
+    [COLLECTOR_NAME_ENV_VAR]: wired.collectorName,
   };
 }

@@ -12,14 +12,14 @@ import { FanoutCollector } from './constructs/fanout-collector';
 import { ReportBucket } from './constructs/report-bucket';
 import type { ScheduledCollector } from './constructs/scheduled-collector';
 import { SingleModeCollector } from './constructs/single-mode-collector';
-import { collectSetting } from './settings';
+import { normalisedReportPrefix, tenantTableRef, validRoleName } from './settings';
 
 export type CollectorMode = 'single' | 'fanout';
 
 export interface CollectorStackProps extends StackProps {
   /** `single`: one Lambda runs the whole job (fits in 15 minutes). `fanout`: Step Functions runs one task per tenant. */
   readonly mode: CollectorMode;
-  /** Existing DynamoDB table of tenants. */
+  /** Existing DynamoDB table of tenants: a name in the stack's account and region, or a table ARN. */
   readonly tenantsTableName: string;
   /** Role assumed in each tenant's management account. */
   readonly readerRoleName: string;
@@ -29,7 +29,7 @@ export interface CollectorStackProps extends StackProps {
   readonly existingBucketName?: string;
   /** Account that owns the report bucket, sent as ExpectedBucketOwner. @default the stack's account */
   readonly existingBucketOwner?: string;
-  /** @default the settings table's default, 'org-accounts/' */
+  /** Normalised as the Lambda does (no leading `/`, ends with `/`). @default the settings table's default, 'org-accounts/' */
   readonly reportPrefix?: string;
   /** KMS key ARN for SSE-KMS uploads (the collector gets kms:GenerateDataKey on it). */
   readonly reportKmsKeyArn?: string;
@@ -62,7 +62,11 @@ export class CollectorStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
-    const prefix = props.reportPrefix ?? collectSetting('prefix').defaultValue ?? '';
+    // Decided once, as the Lambda would read them, for the function and its policy alike.
+    const prefix = normalisedReportPrefix(props.reportPrefix);
+    const tenantsTable = tenantTableRef(props.tenantsTableName);
+    const readerRoleName = validRoleName(props.readerRoleName, 'readerRoleName');
+    const extraReaderRoleNames = (props.extraReaderRoleNames ?? []).map((name) => validRoleName(name, 'extraReaderRoleNames'));
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.bucket = new ReportBucket(this, 'Reports', {
       existingBucketName: props.existingBucketName,
@@ -71,18 +75,19 @@ export class CollectorStack extends Stack {
 
     const environment = collectorEnvironment(
       {
-        tableName: props.tenantsTableName,
-        roleName: props.readerRoleName,
+        tableName: tenantsTable.nameOrArn,
+        roleName: readerRoleName,
         bucketName: this.bucket.bucketName,
         prefix,
         expectedBucketOwner: props.existingBucketOwner ?? Aws.ACCOUNT_ID,
         kmsKeyId: props.reportKmsKeyArn,
+        collectorName: this.stackName,
       },
       props.collectorEnvironment,
     );
     const grants = new CollectorGrants(this, {
-      tenantsTableName: props.tenantsTableName,
-      readerRoleNames: [props.readerRoleName, ...(props.extraReaderRoleNames ?? [])],
+      tenantsTable,
+      readerRoleNames: [readerRoleName, ...extraReaderRoleNames],
       bucket: this.bucket,
       prefix,
       reportKmsKeyArn: props.reportKmsKeyArn,
@@ -98,8 +103,14 @@ export class CollectorStack extends Stack {
         : new FanoutCollector(this, 'Default', { ...modeProps, maxConcurrency: props.maxConcurrency });
     this.collectorRole = collector.collectorRole;
 
-    new CollectorSchedule(this, 'Schedule', { collector, cron: props.scheduleCron ?? { minute: '0', hour: '2' } });
-    new CollectorAlarms(this, 'Alarms', { failedRuns: collector.failedRuns, alarmTopicArn: props.alarmTopicArn });
+    const schedule = new CollectorSchedule(this, 'Schedule', { collector, cron: props.scheduleCron ?? { minute: '0', hour: '2' } });
+    new CollectorAlarms(this, 'Alarms', {
+      collectorName: this.stackName,
+      failedRuns: collector.failedRuns,
+      stoppedRuns: collector.stoppedRuns,
+      scheduleDeadLetterQueue: schedule.deadLetterQueue,
+      alarmTopicArn: props.alarmTopicArn,
+    });
 
     new CfnOutput(this, 'CollectorRoleArn', {
       value: this.collectorRole.roleArn,

@@ -56,3 +56,30 @@ export function checkedSettingValue(key: keyof CollectConfig, raw: string, where
   if ('error' in parsed) throw new DeploymentSettingError(`Invalid ${where}: ${parsed.error}.`);
   return parsed.value;
 }
+
+/**
+ * The report prefix as the Lambda will use it: normalised once, by core's own rule (no
+ * leading `/`, ends with `/`), so the IAM policy and the function can never disagree.
+ * `undefined` gives the settings table's default.
+ */
+export function normalisedReportPrefix(raw: string | undefined): string {
+  return String(checkedSettingValue('prefix', raw ?? collectSetting('prefix').defaultValue ?? '', 'context "reportPrefix"'));
+}
+
+/** The tenant table: a name in the stack's account and region, or a table ARN used as given. */
+export interface TenantTableRef {
+  /** What the Lambda gets in TENANTS_TABLE_NAME (DynamoDB takes a table ARN wherever it takes a name). */
+  readonly nameOrArn: string;
+  /** Set when the table was given by ARN: the grant goes on exactly that ARN. */
+  readonly arn?: string;
+}
+
+export function tenantTableRef(raw: string): TenantTableRef {
+  const nameOrArn = String(checkedSettingValue('tableName', raw, 'context "tenantsTableName"'));
+  return nameOrArn.startsWith('arn:') ? { nameOrArn, arn: nameOrArn } : { nameOrArn };
+}
+
+/** A role name the Lambda may assume, checked as core checks CROSS_ACCOUNT_ROLE_NAME. */
+export function validRoleName(raw: string, contextKey: string): string {
+  return String(checkedSettingValue('roleName', raw, `context "${contextKey}"`));
+}

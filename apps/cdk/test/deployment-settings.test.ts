@@ -1,7 +1,8 @@
 import { COLLECT_SETTINGS } from '@orgmeta/core';
 import { functionEnvironment, synthApp } from './synth-app';
 
-const settingEnvVars = new Set(COLLECT_SETTINGS.flatMap((s) => (s.envVar ? [s.envVar] : [])));
+// Besides core's settings, the handlers read only what the stack sets for their metrics.
+const settingEnvVars = new Set([...COLLECT_SETTINGS.flatMap((s) => (s.envVar ? [s.envVar] : [])), 'COLLECTOR_NAME']);
 
 describe('Collector environment', () => {
   it("names only core's settings, with the settings table's default prefix", () => {
@@ -30,6 +31,10 @@ describe('Collector environment', () => {
     expect(() => synthApp({ environment: JSON.stringify({ [envVar]: 'x' }) })).toThrow(
       `${envVar} is set by the stack; use the context key "${contextKey}" instead.`,
     );
+  });
+
+  it('refuses COLLECTOR_NAME: the alarms watch the name the stack gives', () => {
+    expect(() => synthApp({ environment: '{"COLLECTOR_NAME":"other"}' })).toThrow('COLLECTOR_NAME is set by the stack to its own name');
   });
 
   it('refuses an ExternalId in the environment and says where it belongs', () => {

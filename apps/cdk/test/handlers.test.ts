@@ -68,6 +68,11 @@ describe('Lambda handlers against moto', () => {
   });
 
   const logLines = () => stdout.mock.calls.map(([line]) => String(line));
+  /** Embedded Metric Format records: lines CloudWatch turns into metrics. */
+  const metricRecords = () =>
+    logLines()
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((record) => '_aws' in record);
 
   it('single mode: writes every report and the manifest, then fails the invocation because a tenant failed', async () => {
     useEnvironment({ REPORT_PREFIX: 'single/' });
@@ -83,12 +88,26 @@ describe('Lambda handlers against moto', () => {
     expect(manifest.totals).toEqual({ tenants: 3, succeeded: 2, failed: 1, accounts: 3 });
     for (const line of logLines()) expect(() => JSON.parse(line)).not.toThrow();
     expect(logLines().join('')).not.toContain('lambda-external-id');
+    expect(metricRecords()).toEqual([]);
   });
 
   it('single mode: succeeds when every tenant succeeds', async () => {
     await seedTenantTable(motoEndpoint(), 'lambda-ok-tenants', [tenantItem(GOOD), tenantItem(ALSO_GOOD)]);
-    useEnvironment({ REPORT_PREFIX: 'single-ok/', TENANTS_TABLE_NAME: 'lambda-ok-tenants' });
-    await expect(handler({}, lambdaContext(FIFTEEN_MINUTES))).resolves.toMatchObject({ tenants: 2, succeeded: 2, failed: 0, accounts: 3 });
+    useEnvironment({ REPORT_PREFIX: 'single-ok/', TENANTS_TABLE_NAME: 'lambda-ok-tenants', COLLECTOR_NAME: 'OrgmetaCollector' });
+    const totals = await handler({}, lambdaContext(FIFTEEN_MINUTES));
+    expect(totals).toMatchObject({ tenants: 2, succeeded: 2, failed: 0, accounts: 3 });
+    // The record the NoSuccessfulRun alarm counts.
+    expect(metricRecords()).toEqual([
+      {
+        _aws: {
+          Timestamp: expect.any(Number),
+          CloudWatchMetrics: [{ Namespace: 'Orgmeta', Dimensions: [['Collector']], Metrics: [{ Name: 'RunsSucceeded', Unit: 'Count' }] }],
+        },
+        Collector: 'OrgmetaCollector',
+        RunsSucceeded: 1,
+        runId: totals.runId,
+      },
+    ]);
   });
 
   it('single mode: stops before the Lambda timeout, writes the manifest and names the unfinished tenants', async () => {
@@ -110,6 +129,7 @@ describe('Lambda handlers against moto', () => {
       [NO_ORG, 'InterruptedError'],
     ]);
     expect(keys.filter((k) => k.startsWith('deadline/') && k.endsWith('.csv'))).toEqual([]);
+    expect(metricRecords()).toEqual([]);
   });
 
   it('fan-out: a failed tenant result stays small whatever the error says (100 KB AWS message)', async () => {
@@ -180,10 +200,14 @@ describe('Lambda handlers against moto', () => {
     }) as Record<string, string>[];
     expect(rows.map((r) => r.account_name).sort()).toEqual(['good-member', 'master']);
     await expect(writeRunManifest({ ...run, results })).rejects.toThrow(`Run ${run.runId}: 1 of 3 tenant(s) failed`);
+    expect(metricRecords()).toEqual([]);
     const manifest: RunSummary = JSON.parse(
       await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/_manifests/${run.runId}.json`),
     );
     expect(manifest.tenants.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'failed']);
+    // Without the failed tenant the run succeeds, and says so in its metric.
+    await expect(writeRunManifest({ ...run, results: results.slice(0, 2) })).resolves.toEqual({ runId: run.runId, failed: 0 });
+    expect(metricRecords()).toEqual([expect.objectContaining({ Collector: 'orgmeta', RunsSucceeded: 1, runId: run.runId })]);
   });
 
   it('fan-out: a tenant that stays throttled is thrown back to Step Functions to retry later', async () => {

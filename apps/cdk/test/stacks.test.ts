@@ -5,6 +5,8 @@ import { partitionArn, stateMachineDefinition, statementsOf, synthApp } from './
 const TABLE_ARN = partitionArn(':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/orgmeta-tenants');
 const READER_ROLES = partitionArn(':iam::*:role/OrgMetaReader');
 const REPORT_OBJECTS = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/*']] };
+const READ_TABLE = ['dynamodb:DescribeTable', 'dynamodb:Scan'];
+const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 7200 };
 const logWrite = (logGroup: string) => ({
   Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
   Resource: { 'Fn::GetAtt': [expect.stringMatching(`^${logGroup}`), 'Arn'] },
@@ -34,10 +36,10 @@ describe('CollectorStack, single mode', () => {
     collector.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('gives the collector exactly: Scan on the table, AssumeRole on the reader role, PutObject under the prefix', () => {
+  it('gives the collector exactly: DescribeTable and Scan on the table, AssumeRole on the reader role, PutObject under the prefix', () => {
     expect(statementsOf(collector, 'CollectorRole')).toEqual([
       expect.objectContaining(logWrite('CollectorLogs')),
-      expect.objectContaining({ Action: 'dynamodb:Scan', Resource: TABLE_ARN }),
+      expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
     ]);
@@ -68,11 +70,16 @@ describe('CollectorStack, single mode', () => {
     });
   });
 
-  it('schedules the Lambda daily at 02:00 UTC with no retry, and alarms on errors', () => {
+  it('schedules the Lambda daily at 02:00 UTC with a retry policy and a dead-letter queue, and alarms on errors', () => {
     collector.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 2 * * ? *)',
       ScheduleExpressionTimezone: 'Etc/UTC',
-      Target: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Collector'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } },
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Collector'), 'Arn'] },
+        RetryPolicy: SCHEDULE_RETRY_POLICY,
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScheduleDeadLetterQueue'), 'Arn'] } },
+        RoleArn: Match.anyValue(),
+      },
     });
     collector.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
@@ -158,11 +165,11 @@ describe('CollectorStack, fanout mode', () => {
   it('splits the permissions: list reads the table, collect assumes and writes, manifest only writes', () => {
     expect(statementsOf(collector, 'ListTenantsRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      'dynamodb:Scan',
+      READ_TABLE,
     ]);
     expect(statementsOf(collector, 'CollectTenantRole')).toEqual([
       expect.objectContaining(logWrite('CollectTenantLogs')),
-      expect.objectContaining({ Action: 'dynamodb:Scan', Resource: TABLE_ARN }),
+      expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
     ]);
@@ -186,9 +193,9 @@ describe('CollectorStack, fanout mode', () => {
     );
   });
 
-  it('starts executions from the schedule without retries, and alarms on failed executions', () => {
+  it('starts executions from the schedule with a retry policy and a dead-letter queue, and alarms on failed executions', () => {
     collector.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Collector') }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Collector') }, RetryPolicy: SCHEDULE_RETRY_POLICY }),
     });
     collector.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 1 });
     collector.resourceCountIs('AWS::Lambda::Function', 3);
@@ -198,7 +205,7 @@ describe('CollectorStack, fanout mode', () => {
 describe('TenantReaderRoleStack', () => {
   const { reader } = synthApp();
 
-  it('trusts only the collector role, with the ExternalId, and only reads Organizations', () => {
+  it('trusts only the collector role, with the ExternalId, and only reads Organizations as the collector does', () => {
     reader.hasResourceProperties('AWS::IAM::Role', {
       RoleName: { Ref: 'RoleName' },
       AssumeRolePolicyDocument: {
@@ -225,7 +232,6 @@ describe('TenantReaderRoleStack', () => {
       'organizations:ListRoots',
       'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListAccountsForParent',
-      'organizations:DescribeOrganizationalUnit',
     ]);
     reader.hasParameter('ExternalId', { NoEcho: true, Type: 'String' });
   });

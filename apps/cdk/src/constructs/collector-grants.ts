@@ -3,9 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../nag';
+import type { TenantTableRef } from '../settings';
 
 export interface CollectorGrantsProps {
-  readonly tenantsTableName: string;
+  readonly tenantsTable: TenantTableRef;
   /** Every role name the collector may assume in tenant accounts. */
   readonly readerRoleNames: readonly string[];
   readonly bucket: s3.IBucket;
@@ -21,12 +22,14 @@ export class CollectorGrants {
     private readonly props: CollectorGrantsProps,
   ) {}
 
+  /** Scan, and DescribeTable: the tenant source reads the key schema to name skipped items by their key. */
   readTenants(role: iam.Role): void {
+    const table = this.props.tenantsTable;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTenantTable',
-        actions: ['dynamodb:Scan'],
-        resources: [Stack.of(this.scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: this.props.tenantsTableName })],
+        actions: ['dynamodb:DescribeTable', 'dynamodb:Scan'],
+        resources: [table.arn ?? Stack.of(this.scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: table.nameOrArn })],
       }),
     );
   }
@@ -48,7 +51,13 @@ export class CollectorGrants {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteReports', actions: ['s3:PutObject'], resources: [reportObjects] }));
     if (this.props.reportKmsKeyArn) {
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'EncryptReports', actions: ['kms:GenerateDataKey'], resources: [this.props.reportKmsKeyArn] }),
+        new iam.PolicyStatement({
+          sid: 'EncryptReports',
+          actions: ['kms:GenerateDataKey'],
+          resources: [this.props.reportKmsKeyArn],
+          // Only for S3 encrypting our uploads, never a direct call with the collector's credentials.
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+        }),
       );
     }
     acknowledgeWildcardResources(

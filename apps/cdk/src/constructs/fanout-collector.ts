@@ -1,5 +1,5 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -11,6 +11,29 @@ import { acknowledgeWildcardResources } from '../nag';
 import { DeploymentSettingError } from '../settings';
 import { OrgmetaFunction } from './orgmeta-function';
 import type { CollectorModeProps, ScheduledCollector } from './scheduled-collector';
+
+/**
+ * Lambda errors that say nothing about the tenant: the service failed, or throttled the
+ * invocation (account concurrency). The same retry as LambdaInvoke's default, plus throttling.
+ */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+function retryLambdaServiceErrors(task: tasks.LambdaInvoke): tasks.LambdaInvoke {
+  task.addRetry({
+    errors: LAMBDA_SERVICE_ERRORS,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 6,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
 
 /** An inline Map runs at most this many iterations at once (a Distributed Map would be needed beyond). */
 export const INLINE_MAP_MAX_CONCURRENCY = 40;
@@ -39,6 +62,7 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
   readonly stateMachine: sfn.StateMachine;
   readonly collectorRole: iam.IRole;
   readonly failedRuns: cloudwatch.IMetric;
+  readonly stoppedRuns: cloudwatch.IMetric;
 
   constructor(scope: Construct, id: string, props: FanoutCollectorProps) {
     super(scope, id);
@@ -86,16 +110,21 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
       cause: 'Another collection run is still running; this one did not start.',
     });
 
-    const listTenants = new tasks.LambdaInvoke(this, 'ListTenantsTask', {
-      lambdaFunction: list,
-      payloadResponseOnly: true,
-      resultPath: '$.run',
-    });
-    const collectTenant = new tasks.LambdaInvoke(this, 'CollectTenantTask', {
-      lambdaFunction: collect,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: true,
-    });
+    const listTenants = retryLambdaServiceErrors(
+      new tasks.LambdaInvoke(this, 'ListTenantsTask', {
+        lambdaFunction: list,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        resultPath: '$.run',
+      }),
+    );
+    const collectTenant = retryLambdaServiceErrors(
+      new tasks.LambdaInvoke(this, 'CollectTenantTask', {
+        lambdaFunction: collect,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+      }),
+    );
     collectTenant.addRetry({
       errors: ['TenantThrottledError'],
       interval: Duration.seconds(30),
@@ -131,17 +160,20 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     });
     perTenant.itemProcessor(collectTenant);
 
-    const writeManifest = new tasks.LambdaInvoke(this, 'WriteManifestTask', {
-      lambdaFunction: manifest,
-      payloadResponseOnly: true,
-      payload: sfn.TaskInput.fromObject({
-        'runId.$': '$.run.runId',
-        'startedAt.$': '$.run.startedAt',
-        'notSelected.$': '$.run.notSelected',
-        'invalidRecords.$': '$.run.invalidRecords',
-        'results.$': '$.results',
+    const writeManifest = retryLambdaServiceErrors(
+      new tasks.LambdaInvoke(this, 'WriteManifestTask', {
+        lambdaFunction: manifest,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        payload: sfn.TaskInput.fromObject({
+          'runId.$': '$.run.runId',
+          'startedAt.$': '$.run.startedAt',
+          'notSelected.$': '$.run.notSelected',
+          'invalidRecords.$': '$.run.invalidRecords',
+          'results.$': '$.results',
+        }),
       }),
-    });
+    );
 
     const definition = runningExecutions.next(
       new sfn.Choice(this, 'OnlyRun?')
@@ -150,7 +182,7 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     );
     const machineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
       retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'Collector', {
       stateMachineName,
@@ -177,9 +209,19 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     );
     this.collectorRole = collect.executionRole;
     this.failedRuns = this.stateMachine.metricFailed({ period: Duration.hours(1), statistic: 'Sum' });
+    // A timed-out or aborted execution is not "failed" to Step Functions, and writes no manifest.
+    this.stoppedRuns = new cloudwatch.MathExpression({
+      expression: 'FILL(timedOut, 0) + FILL(aborted, 0)',
+      usingMetrics: {
+        timedOut: this.stateMachine.metricTimedOut({ statistic: 'Sum' }),
+        aborted: this.stateMachine.metricAborted({ statistic: 'Sum' }),
+      },
+      period: Duration.hours(1),
+      label: 'Executions timed out or aborted',
+    });
   }
 
-  scheduleTarget(options: { readonly role: iam.IRole }): scheduler.IScheduleTarget {
-    return new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, { retryAttempts: 0, role: options.role });
+  scheduleTarget(options: schedulerTargets.ScheduleTargetBaseProps): scheduler.IScheduleTarget {
+    return new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, options);
   }
 }

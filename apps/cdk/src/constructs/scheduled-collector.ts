@@ -2,6 +2,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { CollectorGrants } from './collector-grants';
 
 /** What each mode's construct is given by the stack. */
@@ -18,6 +19,8 @@ export interface ScheduledCollector {
   readonly collectorRole: iam.IRole;
   /** Counts failed runs (a tenant failed, or the run could not start). */
   readonly failedRuns: cloudwatch.IMetric;
-  /** How EventBridge Scheduler starts a run, with the given options (role…). */
-  scheduleTarget(options: { readonly role: iam.IRole }): scheduler.IScheduleTarget;
+  /** Counts runs stopped from outside (timed out, aborted), when the mode has such a thing. */
+  readonly stoppedRuns?: cloudwatch.IMetric;
+  /** How EventBridge Scheduler starts a run, with the schedule's role, retry policy and dead-letter queue. */
+  scheduleTarget(options: schedulerTargets.ScheduleTargetBaseProps): scheduler.IScheduleTarget;
 }

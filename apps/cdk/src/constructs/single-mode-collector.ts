@@ -35,12 +35,13 @@ export class SingleModeCollector extends Construct implements ScheduledCollector
     this.failedRuns = this.collectorFunction.metricErrors({ period: Duration.hours(1), statistic: 'Sum' });
   }
 
-  scheduleTarget(options: { readonly role: iam.IRole }): scheduler.IScheduleTarget {
+  scheduleTarget(options: schedulerTargets.ScheduleTargetBaseProps): scheduler.IScheduleTarget {
+    if (!options.role) throw new Error('the schedule must bring its own role');
     acknowledgeWildcardResources(
       options.role,
       [`${this.collectorFunction.functionArn}:*`],
       "lambda:InvokeFunction on the collector's versions, as the Scheduler target grants it.",
     );
-    return new schedulerTargets.LambdaInvoke(this.collectorFunction, { retryAttempts: 0, role: options.role });
+    return new schedulerTargets.LambdaInvoke(this.collectorFunction, options);
   }
 }

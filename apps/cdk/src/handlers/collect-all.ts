@@ -24,7 +24,7 @@ function manifestNote({ manifest }: RunOutcome, secrets: SecretMasker): string {
  * invocation then fails when any tenant failed or did not finish, so the alarm fires.
  */
 export async function handler(_event: unknown, context: LambdaContext): Promise<RunSummary['totals'] & { runId: string }> {
-  const { config, deps, secrets } = lambdaComposition();
+  const { config, deps, secrets, metrics } = lambdaComposition();
   const deadline = runDeadline(context);
   let outcome: RunOutcome;
   try {
@@ -50,5 +50,6 @@ export async function handler(_event: unknown, context: LambdaContext): Promise<
         `${outcome.manifest.error ? `; ${safeText(outcome.manifest.error, secrets)}` : ''}`,
     );
   }
+  metrics.runSucceeded(summary.runId);
   return { runId: summary.runId, ...summary.totals };
 }

@@ -2,8 +2,9 @@ import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
 import { ConfigError, SecretMasker, resolveCollectConfig, type CollectConfig, type PipelineDependencies } from '@orgmeta/core';
 import { accountsCsvRenderer } from '@orgmeta/csv';
 import { envVarOf } from '../settings';
-import { LOG_LEVEL_SETTING, type LogLevel } from './lambda-settings';
+import { COLLECTOR_NAME_ENV_VAR, DEFAULT_COLLECTOR_NAME, LOG_LEVEL_SETTING, type LogLevel } from './lambda-settings';
 import { LambdaJsonLogger } from './logger';
+import { RunMetrics } from './run-metrics';
 
 /** What every handler of one container shares: built once, reused across invocations (SDK clients included). */
 export interface LambdaComposition {
@@ -13,6 +14,8 @@ export interface LambdaComposition {
   /** The one masker of this container: the pipeline and the logger share it. */
   readonly secrets: SecretMasker;
   readonly logger: LambdaJsonLogger;
+  /** The runs' own metrics (the stack alarms when no run succeeded for a day). */
+  readonly metrics: RunMetrics;
 }
 
 function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
@@ -43,7 +46,8 @@ export function lambdaComposition(env: NodeJS.ProcessEnv = process.env): LambdaC
     logger,
     render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
   });
-  composition = { config, deps, secrets, logger };
+  const metrics = new RunMetrics(env[COLLECTOR_NAME_ENV_VAR] || DEFAULT_COLLECTOR_NAME);
+  composition = { config, deps, secrets, logger, metrics };
   return composition;
 }
 

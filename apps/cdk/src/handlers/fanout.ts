@@ -114,7 +114,7 @@ async function collectSelectedTenant(
 export async function writeRunManifest(
   event: ListTenantsOutput & { readonly results: readonly TenantResult[] },
 ): Promise<{ runId: string; failed: number }> {
-  const { config, deps, secrets } = lambdaComposition();
+  const { config, deps, secrets, metrics } = lambdaComposition();
   const summary = summarizeRun(
     { runId: event.runId, startedAt: new Date(event.startedAt) },
     [...event.results, ...event.notSelected],
@@ -127,5 +127,6 @@ export async function writeRunManifest(
       `Run ${summary.runId}: ${summary.totals.failed} of ${summary.totals.tenants} tenant(s) failed${manifest.error ? `; ${safeText(manifest.error, secrets)}` : ''}`,
     );
   }
+  metrics.runSucceeded(summary.runId);
   return { runId: summary.runId, failed: 0 };
 }

@@ -26,3 +26,12 @@ export const LOG_LEVEL_SETTING: LambdaSetting = {
 
 /** Every Lambda-only setting an operator may set. */
 export const LAMBDA_SETTINGS: readonly LambdaSetting[] = [LOG_LEVEL_SETTING];
+
+/**
+ * Names the collector in the handlers' CloudWatch metrics (dimension `Collector`). The stack
+ * sets it to its own name, which is what its alarms watch; operators do not set it.
+ */
+export const COLLECTOR_NAME_ENV_VAR = 'COLLECTOR_NAME';
+
+/** The collector name when COLLECTOR_NAME is not set (a handler run outside the stack). */
+export const DEFAULT_COLLECTOR_NAME = 'orgmeta';
