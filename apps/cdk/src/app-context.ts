@@ -10,6 +10,8 @@ const DEFAULTS = {
   tenantsTableName: 'orgmeta-tenants',
   readerRoleName: 'OrgMetaReader',
   maxConcurrency: '10',
+  // Tenants without an ExternalId are refused unless -c requireExternalId=false.
+  requireExternalId: 'true',
 } as const;
 
 /** A context value as text: `-c key=value` gives strings, cdk.json may give numbers or booleans. */
@@ -57,5 +59,11 @@ export function collectorContext(app: App): Omit<CollectorStackProps, 'env' | 'd
     reportKmsKeyArn: contextText(app, 'reportKmsKeyArn'),
     alarmTopicArn: contextText(app, 'alarmTopicArn'),
     maxConcurrency: parseMaxConcurrency(contextText(app, 'maxConcurrency') ?? DEFAULTS.maxConcurrency),
+    // Checked with core's own parser for REQUIRE_EXTERNAL_ID (true/1/yes, false/0/no).
+    requireExternalId: checkedSettingValue(
+      'requireExternalId',
+      contextText(app, 'requireExternalId') ?? DEFAULTS.requireExternalId,
+      'context "requireExternalId"',
+    ) as boolean,
   };
 }

@@ -13,6 +13,7 @@ const WIRED_BY_STACK: Partial<Record<keyof CollectConfig, string>> = {
   prefix: 'reportPrefix',
   expectedBucketOwner: 'existingBucketOwner',
   kmsKeyId: 'reportKmsKeyArn',
+  requireExternalId: 'requireExternalId',
 };
 
 /** Settings that must not reach the Lambda at all, and why. */
@@ -34,6 +35,8 @@ export interface WiredSettings {
   readonly kmsKeyId?: string;
   /** Names the collector in the handlers' metrics; the alarms watch this name. */
   readonly collectorName: string;
+  /** Refuse to assume a tenant role without an ExternalId. */
+  readonly requireExternalId: boolean;
 }
 
 function wiredSettingFor(envVar: string): { key: keyof CollectConfig; contextKey: string } | undefined {
@@ -114,5 +117,6 @@ export function collectorEnvironment(wired: WiredSettings, extra: Readonly<Recor
     [envVarOf('expectedBucketOwner')]: wired.expectedBucketOwner,
     ...(wired.kmsKeyId ? { [envVarOf('kmsKeyId')]: wired.kmsKeyId } : {}),
     [COLLECTOR_NAME_ENV_VAR]: wired.collectorName,
+    [envVarOf('requireExternalId')]: String(wired.requireExternalId),
   };
 }

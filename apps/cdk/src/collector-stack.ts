@@ -48,6 +48,11 @@ export interface CollectorStackProps extends StackProps {
   readonly collectorEnvironment?: Record<string, string>;
   /** @default one month */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The collector refuses to assume a tenant role without an ExternalId (the tenant's
+   * external_id attribute: the Lambda has no run-wide one). @default true
+   */
+  readonly requireExternalId?: boolean;
 }
 
 /**
@@ -82,6 +87,7 @@ export class CollectorStack extends Stack {
         expectedBucketOwner: props.existingBucketOwner ?? Aws.ACCOUNT_ID,
         kmsKeyId: props.reportKmsKeyArn,
         collectorName: this.stackName,
+        requireExternalId: props.requireExternalId ?? true,
       },
       props.collectorEnvironment,
     );

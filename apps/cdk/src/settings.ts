@@ -18,14 +18,9 @@ export class DeploymentSettingError extends Error {
 
 /** The setting with this key; a missing key is a programming error in this app, not user input. */
 export function collectSetting(key: keyof CollectConfig): CollectSetting {
-  const setting = findSetting(key);
+  const setting = COLLECT_SETTINGS.find((candidate) => candidate.key === key);
   if (!setting) throw new Error(`core's settings table has no "${key}" setting`);
   return setting;
-}
-
-/** The setting with this key, if core's table has one (settings may reach main in other branches first). */
-export function findSetting(key: string): CollectSetting | undefined {
-  return COLLECT_SETTINGS.find((setting) => (setting.key as string) === key);
 }
 
 /** The environment variable a setting reads. */

@@ -76,6 +76,36 @@ describe('Collector environment', () => {
   });
 });
 
+describe('ExternalId required', () => {
+  function environments(context: Record<string, unknown>): Record<string, unknown>[] {
+    const { collector } = synthApp(context);
+    return Object.values(collector.findResources('AWS::Lambda::Function')).map(
+      (fn) => (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables,
+    );
+  }
+
+  it.each(['single', 'fanout'])('is on by default for every handler (%s mode)', (mode) => {
+    const all = environments({ mode });
+    expect(all.length).toBe(mode === 'single' ? 1 : 3);
+    for (const environment of all) expect(environment.REQUIRE_EXTERNAL_ID).toBe('true');
+  });
+
+  it('is turned off with -c requireExternalId=false (or false in cdk.json), read as core reads REQUIRE_EXTERNAL_ID', () => {
+    expect(environments({ requireExternalId: 'false' })[0].REQUIRE_EXTERNAL_ID).toBe('false');
+    expect(environments({ requireExternalId: false })[0].REQUIRE_EXTERNAL_ID).toBe('false');
+    expect(environments({ requireExternalId: 'No' })[0].REQUIRE_EXTERNAL_ID).toBe('false');
+  });
+
+  it('refuses a value that is not true or false, and the variable in the environment context', () => {
+    expect(() => synthApp({ requireExternalId: 'maybe' })).toThrow(
+      'Invalid context "requireExternalId": "maybe" is not a boolean; use true/1/yes or false/0/no.',
+    );
+    expect(() => synthApp({ environment: '{"REQUIRE_EXTERNAL_ID":"false"}' })).toThrow(
+      'REQUIRE_EXTERNAL_ID is set by the stack; use the context key "requireExternalId" instead.',
+    );
+  });
+});
+
 describe('Context checks', () => {
   it.each(['abc', '0', '41', '2.5', '-3'])('fails synth on maxConcurrency=%s, naming the key and the bound', (value) => {
     expect(() => synthApp({ mode: 'fanout', maxConcurrency: value })).toThrow(

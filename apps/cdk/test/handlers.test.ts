@@ -179,6 +179,16 @@ describe('Lambda handlers against moto', () => {
     expect(Buffer.byteLength(JSON.stringify(run))).toBeLessThan(2048);
   });
 
+  it('single mode: with REQUIRE_EXTERNAL_ID=true (the stack default) a tenant without an ExternalId is refused, the others collected', async () => {
+    useEnvironment({ REPORT_PREFIX: 'require-id/', TENANTS_TABLE_NAME: TABLE, REQUIRE_EXTERNAL_ID: 'true' });
+    const failure = handler({}, lambdaContext(FIFTEEN_MINUTES));
+    await expect(failure).rejects.toThrow(`2 tenant(s) failed: ${ALSO_GOOD} (ExternalIdMissing), ${NO_ORG} (ExternalIdMissing)`);
+    const keys = await s3().keys(BUCKET);
+    expect(keys.filter((k) => k.startsWith('require-id/') && k.endsWith('.csv'))).toEqual([
+      `require-id/dt=${today()}/tenant_id=${GOOD}/accounts.csv`,
+    ]);
+  });
+
   it('fan-out: list -> collect each -> manifest, with no ExternalId in the state', async () => {
     useEnvironment({ REPORT_PREFIX: 'fanout/', TENANTS_TABLE_NAME: TABLE });
     const run = await listTenants();
