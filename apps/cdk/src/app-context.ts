@@ -31,13 +31,10 @@ function parseMaxConcurrency(text: string): number {
   return checkedMaxConcurrency(/^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN, text);
 }
 
-function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
-  return text === undefined ? undefined : parse(text);
-}
-
 /**
- * The collector's settings from CDK context (cdk.json, or `-c key=value`), each checked at
- * synth so a bad value fails `cdk synth` with the key to fix, not the first night's run.
+ * The collector's settings from CDK context (cdk.json, or `-c key=value`). Values are checked
+ * at synth (here, or by CollectorStack for what its props share with the Lambda's settings),
+ * so a bad value fails `cdk synth` with the key to fix, not the first night's run.
  */
 export function collectorContext(app: App): Omit<CollectorStackProps, 'env' | 'description' | 'stackName' | 'tags'> {
   return {
@@ -52,9 +49,7 @@ export function collectorContext(app: App): Omit<CollectorStackProps, 'env' | 'd
     // Core's settings for the handlers, as JSON: {"TAG_KEYS":"CostCenter,Owner"}.
     collectorEnvironment: parseEnvironmentContext(app.node.tryGetContext('environment')),
     existingBucketName: contextText(app, 'existingBucketName'),
-    existingBucketOwner: optional(contextText(app, 'existingBucketOwner'), (owner) =>
-      String(checkedSettingValue('expectedBucketOwner', owner, 'context "existingBucketOwner"')),
-    ),
+    existingBucketOwner: contextText(app, 'existingBucketOwner'),
     reportPrefix: contextText(app, 'reportPrefix'),
     reportKmsKeyArn: contextText(app, 'reportKmsKeyArn'),
     alarmTopicArn: contextText(app, 'alarmTopicArn'),

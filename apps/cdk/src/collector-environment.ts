@@ -39,9 +39,9 @@ export interface WiredSettings {
   readonly requireExternalId: boolean;
 }
 
-function wiredSettingFor(envVar: string): { key: keyof CollectConfig; contextKey: string } | undefined {
-  const entry = Object.entries(WIRED_BY_STACK).find(([key]) => envVarOf(key as keyof CollectConfig) === envVar);
-  return entry ? { key: entry[0] as keyof CollectConfig, contextKey: entry[1] } : undefined;
+/** The context key that sets this variable, when the stack wires it. */
+function contextKeyWiring(envVar: string): string | undefined {
+  return Object.entries(WIRED_BY_STACK).find(([key]) => envVarOf(key as keyof CollectConfig) === envVar)?.[1];
 }
 
 /** Every variable an operator may set through the environment context. */
@@ -60,8 +60,8 @@ function valueProblem(key: string, value: unknown, example: string, parse: (raw:
 
 /** One sentence per problem with one key of the extra environment, or undefined when it is fine. */
 function problemWith(key: string, value: unknown): string | undefined {
-  const wired = wiredSettingFor(key);
-  if (wired) return `${key} is set by the stack; use the context key "${wired.contextKey}" instead.`;
+  const contextKey = contextKeyWiring(key);
+  if (contextKey) return `${key} is set by the stack; use the context key "${contextKey}" instead.`;
   if (key === COLLECTOR_NAME_ENV_VAR) return `${key} is set by the stack to its own name: the alarms watch the metrics under that name.`;
   const lambdaSetting = LAMBDA_SETTINGS.find((setting) => setting.envVar === key);
   if (lambdaSetting) return valueProblem(key, value, lambdaSetting.defaultValue, lambdaSetting.parse);

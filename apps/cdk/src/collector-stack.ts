@@ -12,7 +12,7 @@ import { FanoutCollector } from './constructs/fanout-collector';
 import { ReportBucket } from './constructs/report-bucket';
 import type { ScheduledCollector } from './constructs/scheduled-collector';
 import { SingleModeCollector } from './constructs/single-mode-collector';
-import { normalisedReportPrefix, tenantTableRef, validRoleName } from './settings';
+import { normalisedReportPrefix, tenantTableRef, validBucketName, validBucketOwner, validKmsKeyArn, validRoleName } from './settings';
 
 export type CollectorMode = 'single' | 'fanout';
 
@@ -72,9 +72,12 @@ export class CollectorStack extends Stack {
     const tenantsTable = tenantTableRef(props.tenantsTableName);
     const readerRoleName = validRoleName(props.readerRoleName, 'readerRoleName');
     const extraReaderRoleNames = (props.extraReaderRoleNames ?? []).map((name) => validRoleName(name, 'extraReaderRoleNames'));
+    const existingBucketName = props.existingBucketName === undefined ? undefined : validBucketName(props.existingBucketName);
+    const bucketOwner = props.existingBucketOwner === undefined ? Aws.ACCOUNT_ID : validBucketOwner(props.existingBucketOwner);
+    const reportKmsKeyArn = props.reportKmsKeyArn === undefined ? undefined : validKmsKeyArn(props.reportKmsKeyArn);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.bucket = new ReportBucket(this, 'Reports', {
-      existingBucketName: props.existingBucketName,
+      existingBucketName,
       infrequentAccessAfterDays: props.infrequentAccessAfterDays ?? 30,
     }).bucket;
 
@@ -84,8 +87,8 @@ export class CollectorStack extends Stack {
         roleName: readerRoleName,
         bucketName: this.bucket.bucketName,
         prefix,
-        expectedBucketOwner: props.existingBucketOwner ?? Aws.ACCOUNT_ID,
-        kmsKeyId: props.reportKmsKeyArn,
+        expectedBucketOwner: bucketOwner,
+        kmsKeyId: reportKmsKeyArn,
         collectorName: this.stackName,
         requireExternalId: props.requireExternalId ?? true,
       },
@@ -96,7 +99,7 @@ export class CollectorStack extends Stack {
       readerRoleNames: [readerRoleName, ...extraReaderRoleNames],
       bucket: this.bucket,
       prefix,
-      reportKmsKeyArn: props.reportKmsKeyArn,
+      reportKmsKeyArn,
     });
 
     // `Default`: the mode's resources keep the logical IDs they had when the stack built them

@@ -74,6 +74,29 @@ export function tenantTableRef(raw: string): TenantTableRef {
   return nameOrArn.startsWith('arn:') ? { nameOrArn, arn: nameOrArn } : { nameOrArn };
 }
 
+/** A bucket name, or its owner's account ID, checked as core checks REPORT_BUCKET_NAME / REPORT_BUCKET_OWNER. */
+export function validBucketName(raw: string): string {
+  return String(checkedSettingValue('bucketName', raw, 'context "existingBucketName"'));
+}
+
+export function validBucketOwner(raw: string): string {
+  return String(checkedSettingValue('expectedBucketOwner', raw, 'context "existingBucketOwner"'));
+}
+
+// IAM grants kms:GenerateDataKey on a key ARN; a key ID or an alias would give a policy that allows nothing.
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/** The KMS key for SSE-KMS uploads: its ARN, which both the policy and REPORT_KMS_KEY_ID use. */
+export function validKmsKeyArn(raw: string): string {
+  const text = raw.trim();
+  if (!KMS_KEY_ARN.test(text)) {
+    throw new DeploymentSettingError(
+      `Invalid context "reportKmsKeyArn": "${raw}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); the collector's kms:GenerateDataKey grant needs the key's ARN, not its ID or an alias.`,
+    );
+  }
+  return text;
+}
+
 /** A role name the Lambda may assume, checked as core checks CROSS_ACCOUNT_ROLE_NAME. */
 export function validRoleName(raw: string, contextKey: string): string {
   return String(checkedSettingValue('roleName', raw, `context "${contextKey}"`));

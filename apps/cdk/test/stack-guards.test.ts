@@ -55,6 +55,19 @@ describe('Deployment settings that cannot contradict the IAM policy', () => {
     expect(() => synthApp({ extraReaderRoleNames: 'Ok,Not Ok' })).toThrow(/^Invalid context "extraReaderRoleNames": "Not Ok"/);
   });
 
+  it('checks the existing bucket, its owner and the KMS key ARN at synth', () => {
+    expect(() => synthApp({ existingBucketName: 'My_Bucket' })).toThrow(
+      /^Invalid context "existingBucketName": "My_Bucket" is not a valid S3 bucket name/,
+    );
+    expect(() => synthApp({ existingBucketName: 'shared-reports', existingBucketOwner: 'acct' })).toThrow(
+      'Invalid context "existingBucketOwner": "acct" is not a 12-digit AWS account ID.',
+    );
+    expect(() => synthApp({ reportKmsKeyArn: 'alias/reports' })).toThrow(
+      /^Invalid context "reportKmsKeyArn": "alias\/reports" is not a KMS key ARN/,
+    );
+    expect(() => synthApp({ reportKmsKeyArn: '1234abcd-12ab-34cd-56ef-1234567890ab' })).toThrow(/not its ID or an alias/);
+  });
+
   it('scopes the KMS grant to S3 calls in the stack region', () => {
     const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const { collector } = synthApp({ reportKmsKeyArn: key });
