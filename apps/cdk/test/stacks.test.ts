@@ -6,6 +6,10 @@ const TABLE_ARN = partitionArn(':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref:
 const READER_ROLES = partitionArn(':iam::*:role/OrgMetaReader');
 const REPORT_OBJECTS = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/*']] };
 const READ_TABLE = ['dynamodb:DescribeTable', 'dynamodb:Scan'];
+const RUN_LOCK_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'];
+const RUN_LOCK_OBJECT = {
+  'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/_lock/run.json']],
+};
 const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 7200 };
 const logWrite = (logGroup: string) => ({
   Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -36,13 +40,21 @@ describe('CollectorStack, single mode', () => {
     collector.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('gives the collector exactly: DescribeTable and Scan on the table, AssumeRole on the reader role, PutObject under the prefix', () => {
+  it('gives the collector exactly: DescribeTable and Scan on the table, AssumeRole on the reader role, PutObject and GetObject (HeadObject) under the prefix, the run lock', () => {
     expect(statementsOf(collector, 'CollectorRole')).toEqual([
       expect.objectContaining(logWrite('CollectorLogs')),
       expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
+      expect.objectContaining({ Action: 's3:GetObject' }),
+      expect.objectContaining({ Action: RUN_LOCK_ACTIONS }),
     ]);
+    // The run lock: Put/Get/Delete on exactly one object, <prefix>_lock/run.json.
+    collector.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'RunLock', Action: RUN_LOCK_ACTIONS, Resource: RUN_LOCK_OBJECT })]),
+      },
+    });
     collector.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject', Resource: REPORT_OBJECTS })]) },
     });
@@ -163,20 +175,27 @@ describe('CollectorStack, fanout mode', () => {
   });
 
   it('splits the permissions: list reads the table, collect assumes and writes, manifest only writes', () => {
+    // The plan step takes the run lock, the summarize step releases it; the tenant tasks never touch it.
     expect(statementsOf(collector, 'ListTenantsRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       READ_TABLE,
+      RUN_LOCK_ACTIONS,
     ]);
     expect(statementsOf(collector, 'CollectTenantRole')).toEqual([
       expect.objectContaining(logWrite('CollectTenantLogs')),
       expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
+      expect.objectContaining({ Action: 's3:GetObject' }),
     ]);
     expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       's3:PutObject',
+      RUN_LOCK_ACTIONS,
     ]);
+    expect(statementsOf(collector, 'ListTenantsRole')[2].Resource).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Reports/), 'Arn'] }, '/org-accounts/_lock/run.json']],
+    });
     expect(statementsOf(collector, 'CollectorRole')).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

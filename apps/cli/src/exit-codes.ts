@@ -8,5 +8,10 @@ export const EXIT_TENANT_FAILED = 2;
  * promise that nothing was written; reports may exist without a manifest listing them.
  */
 export const EXIT_SOFTWARE = 70;
+/**
+ * Another run holds the report prefix's run lock (sysexits.h EX_TEMPFAIL: try again later):
+ * nothing was read or written.
+ */
+export const EXIT_LOCKED = 75;
 /** Shell convention: 128 + signal number. */
 export const EXIT_INTERRUPTED: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };

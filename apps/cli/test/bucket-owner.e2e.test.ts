@@ -1,4 +1,3 @@
-import type { RunSummary } from '@orgmeta/core';
 import {
   callerAccount,
   createBucket,
@@ -14,7 +13,8 @@ import { listKeys, motoEndpoint, orgmeta } from './support/e2e';
 
 const TABLE = 'owner-e2e-tenants';
 const BUCKET = 'owner-e2e-reports';
-const TENANT = '108000000001';
+// Its own account ID: secrets-quoted.e2e seeds 108000000001 in the same moto.
+const TENANT = '115000000001';
 const OTHER_ACCOUNT = '111122223333';
 
 const OWNER_HEADER = 'x-amz-expected-bucket-owner';
@@ -52,7 +52,7 @@ describe('ExpectedBucketOwner: the collector’s own account unless told otherwi
     expect(collectorAccount).toMatch(/^\d{12}$/);
     expect(proxy.calls().filter((c) => c.operation === 'GetCallerIdentity')).toHaveLength(1);
     const puts = s3Calls().filter((c) => c.operation === 'PutObject');
-    expect(puts).toHaveLength(2); // the report and the manifest
+    expect(puts).toHaveLength(3); // the run lock, the report and the manifest
     for (const put of puts) expect(put.headers[OWNER_HEADER]).toBe(collectorAccount);
   });
 
@@ -63,23 +63,23 @@ describe('ExpectedBucketOwner: the collector’s own account unless told otherwi
     const result = await run('collect', 'owner-any', extra, env);
     expect(result.code).toBe(0);
     const puts = s3Calls().filter((c) => c.operation === 'PutObject');
-    expect(puts).toHaveLength(2);
+    expect(puts).toHaveLength(3); // the run lock, the report and the manifest
     for (const put of puts) expect(put.headers).not.toHaveProperty(OWNER_HEADER);
     expect(proxy.calls().filter((c) => c.operation === 'GetCallerIdentity')).toHaveLength(0);
   });
 
-  it('sends an explicit --expected-bucket-owner, and a bucket of another owner fails the upload with a hint naming both flags', async () => {
+  it('sends an explicit --expected-bucket-owner, and a bucket of another owner refuses the run lock: exit 1, a hint naming both flags, nothing written', async () => {
     // Act
     const result = await run('collect', 'owner-mismatch', ['--expected-bucket-owner', OTHER_ACCOUNT]);
     // Assess
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     const puts = s3Calls().filter((c) => c.operation === 'PutObject');
     expect(puts.length).toBeGreaterThan(0);
     for (const put of puts) expect(put.headers[OWNER_HEADER]).toBe(OTHER_ACCOUNT);
-    const summary: RunSummary = JSON.parse(result.stdout);
-    expect(summary.tenants[0]).toMatchObject({ tenantId: TENANT, status: 'failed', error: { code: 'AccessDenied' } });
-    expect(summary.tenants[0].error?.hint).toContain('--expected-bucket-owner');
-    expect(summary.tenants[0].error?.hint).toContain('--any-bucket-owner');
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`Could not take the run lock s3://${BUCKET}/owner-mismatch/_lock/run.json: S3Upload failed`);
+    expect(result.stderr).toContain('--expected-bucket-owner');
+    expect(result.stderr).toContain('--any-bucket-owner');
     expect((await listKeys(BUCKET)).filter((k) => k.startsWith('owner-mismatch/'))).toEqual([]);
   });
 

@@ -167,7 +167,9 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
   it('keeps the local copy and fails the tenant with the S3 error when the upload keeps failing', async () => {
     const rules = [
       {
-        when: (c: { operation: string }) => c.operation === 'PutObject',
+        // Report uploads only: the run lock (JSON) is taken as usual.
+        when: (c: { operation: string; headers: Record<string, unknown> }) =>
+          c.operation === 'PutObject' && String(c.headers['content-type']).startsWith('text/csv'),
         respond: { kind: 'error' as const, status: 500, code: 'InternalError' },
       },
     ];

@@ -44,6 +44,7 @@ export type {
 export { REPORT_SINK_KINDS, storedFields, writeEvidence } from './report-sinks';
 export type { ReportSinkKind, SinkLocationField, SinkLocations, SinkVersionField, SinkWrittenField } from './report-sinks';
 export {
+  RunLockError,
   RunLockHeldError,
   acquireRunLock,
   describeHolder,

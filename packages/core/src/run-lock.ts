@@ -2,6 +2,8 @@ import type { CollectConfig } from './config';
 import { settingName, type Surface } from './config';
 import type { Logger } from './ports';
 import type { CheckResult } from './preflight';
+import type { FailureDetails } from './errors';
+import { describeFailure, failureContextFor, type RunSurroundings } from './failures';
 import { displaySafe } from './redaction';
 
 /**
@@ -68,6 +70,19 @@ export function describeHolder(holder: RunLockRecord, location: string): string 
   return `run ${displaySafe(holder.runId)} (${displaySafe(holder.holder)}), started ${displaySafe(holder.startedAt)}, lock expires ${displaySafe(holder.expiresAt)} (${location})`;
 }
 
+/** The lock could not be taken or read (the bucket refused, S3 unreachable): the run did nothing. Carries the code and a fix. */
+export class RunLockError extends Error {
+  readonly code: string;
+  readonly hint: string;
+
+  constructor(details: FailureDetails, options?: { cause?: unknown }) {
+    super(details.message, options);
+    this.name = 'RunLockError';
+    this.code = details.code;
+    this.hint = details.hint;
+  }
+}
+
 /** The lock of a report prefix. */
 export function runLockKey(prefix: string): string {
   return `${prefix}_lock/run.json`;
@@ -106,6 +121,28 @@ const MAX_ROUNDS = 5;
  * stale lock cannot both win. `config.force` takes over a live lock the same way.
  */
 export async function acquireRunLock(
+  config: CollectConfig,
+  run: { readonly runId: string; readonly startedAt: Date },
+  deps: RunLockDependencies & RunSurroundings & { readonly logger: Logger; readonly clock?: () => Date },
+): Promise<HeldRunLock> {
+  try {
+    return await takeRunLock(config, run, deps);
+  } catch (error) {
+    if (error instanceof RunLockHeldError) throw error;
+    const failure = describeFailure('S3Upload', error, failureContextFor(config, deps));
+    const where = deps.store.describe(runLockKey(config.prefix));
+    throw new RunLockError(
+      {
+        code: failure.code,
+        message: `Could not take the run lock ${where}: ${failure.message}. Nothing was collected.`,
+        hint: failure.hint,
+      },
+      { cause: error },
+    );
+  }
+}
+
+async function takeRunLock(
   config: Pick<CollectConfig, 'prefix' | 'force' | 'lockTtlSeconds'>,
   run: { readonly runId: string; readonly startedAt: Date },
   deps: RunLockDependencies & { readonly logger: Logger; readonly surface: Surface; readonly clock?: () => Date },
@@ -159,13 +196,20 @@ async function releaseRunLock(
 
 /** Runs `work` under the run lock when the app gave a lock store, releasing it however `work` ends. */
 export async function withRunLock<T>(
-  config: Pick<CollectConfig, 'prefix' | 'force' | 'lockTtlSeconds'>,
+  config: CollectConfig,
   run: { readonly runId: string; readonly startedAt: Date },
-  deps: { readonly runLock?: RunLockDependencies; readonly logger: Logger; readonly surface: Surface; readonly clock?: () => Date },
+  deps: RunSurroundings & { readonly runLock?: RunLockDependencies; readonly logger: Logger; readonly clock?: () => Date },
   work: () => Promise<T>,
 ): Promise<T> {
   if (!deps.runLock) return work();
-  const lock = await acquireRunLock(config, run, { ...deps.runLock, logger: deps.logger, surface: deps.surface, clock: deps.clock });
+  const lock = await acquireRunLock(config, run, {
+    ...deps.runLock,
+    logger: deps.logger,
+    surface: deps.surface,
+    region: deps.region,
+    secrets: deps.secrets,
+    clock: deps.clock,
+  });
   try {
     return await work();
   } finally {

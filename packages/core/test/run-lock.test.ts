@@ -52,7 +52,7 @@ function config(flags: Record<string, unknown> = {}) {
 }
 
 function lockDeps(store: RunLockStore, surface: 'cli' | 'lambda' = 'cli') {
-  return { store, holder: 'cli host-a pid 42', logger: new RecordingLogger(), surface, clock: () => NOW };
+  return { store, holder: 'cli host-a pid 42', logger: new RecordingLogger(), surface, region: 'us-east-1', clock: () => NOW };
 }
 
 const FIRST = {
@@ -269,5 +269,19 @@ describe('releaseRunLockOf', () => {
     expect(await releaseRunLockOf('org-accounts/', FIRST.runId, { store, logger })).toBe('released');
     expect(store.objects.has(KEY)).toBe(false);
     expect(await releaseRunLockOf('org-accounts/', FIRST.runId, { store, logger })).toBe('not-held');
+  });
+});
+
+describe('a lock that cannot be taken', () => {
+  it('stops the run with RunLockError: the AWS code, where, and a fix', async () => {
+    const store = new MemoryLockStore();
+    jest.spyOn(store, 'createExclusive').mockRejectedValue(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    const attempt = acquireRunLock(config(), { runId: 'run-1', startedAt: NOW }, lockDeps(store));
+    await expect(attempt).rejects.toMatchObject({
+      name: 'RunLockError',
+      code: 'AccessDenied',
+      message: `Could not take the run lock mem://${KEY}: S3Upload failed: Access Denied. Nothing was collected.`,
+      hint: expect.stringContaining('s3:PutObject'),
+    });
   });
 });

@@ -2,6 +2,7 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { runLockKey } from '@orgmeta/core';
 import { acknowledgeWildcardResources } from '../nag';
 import type { TenantTableRef } from '../settings';
 
@@ -65,5 +66,45 @@ export class CollectorGrants {
       [reportObjects],
       'Report keys are per date and tenant under the report prefix; only s3:PutObject under that prefix is allowed.',
     );
+  }
+
+  /**
+   * After a failed or aborted upload the S3 sink asks HeadObject (which needs s3:GetObject)
+   * whether the object is there anyway, so the manifest never claims it is absent wrongly.
+   */
+  checkWrittenReports(role: iam.Role): void {
+    const reportObjects = this.props.bucket.arnForObjects(`${this.props.prefix}*`);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'CheckWrittenReports', actions: ['s3:GetObject'], resources: [reportObjects] }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      [reportObjects],
+      'HeadObject on a report key after a failed upload; report keys are per date and tenant under the report prefix.',
+    );
+  }
+
+  /**
+   * The run lock (docs/failure-behaviour.md): one object, taken with a conditional PutObject, read to
+   * name its holder, removed with a conditional DeleteObject when the run ends or its lock expired.
+   */
+  holdRunLock(role: iam.Role): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RunLock',
+        actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+        resources: [this.props.bucket.arnForObjects(runLockKey(this.props.prefix))],
+      }),
+    );
+    if (this.props.reportKmsKeyArn) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'RunLockEncryption',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [this.props.reportKmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+        }),
+      );
+    }
   }
 }

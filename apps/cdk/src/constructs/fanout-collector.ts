@@ -84,7 +84,11 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     grants.readTenants(collect.executionRole);
     grants.assumeReaderRoles(collect.executionRole);
     grants.writeReports(collect.executionRole);
+    grants.checkWrittenReports(collect.executionRole);
     grants.writeReports(manifest.executionRole);
+    // The plan step takes the run lock, the summarize step releases it.
+    grants.holdRunLock(list.executionRole);
+    grants.holdRunLock(manifest.executionRole);
 
     const stack = Stack.of(this);
     const stateMachineName = `${stack.stackName}-collector`;

@@ -1,5 +1,6 @@
 import { InterruptedError, collectRun, safeText, type RunOutcome, type RunSummary, type SecretMasker } from '@orgmeta/core';
 import { lambdaComposition } from './composition';
+import { forInvocation, type LambdaInvocation } from './run-lock';
 import { DEADLINE_MARGIN_MS, runDeadline, type LambdaContext } from './deadline';
 import { RunDeadlineError, RunFailedError } from './errors';
 
@@ -23,12 +24,16 @@ function manifestNote({ manifest }: RunOutcome, secrets: SecretMasker): string {
  * DEADLINE_MARGIN_MS before the Lambda timeout, so the manifest is always written; the
  * invocation then fails when any tenant failed or did not finish, so the alarm fires.
  */
-export async function handler(_event: unknown, context: LambdaContext): Promise<RunSummary['totals'] & { runId: string }> {
+export async function handler(
+  _event: unknown,
+  context: LambdaContext & LambdaInvocation,
+): Promise<RunSummary['totals'] & { runId: string }> {
   const { config, deps, secrets, metrics } = lambdaComposition();
   const deadline = runDeadline(context);
   let outcome: RunOutcome;
   try {
-    outcome = await collectRun(config, { ...deps, signal: deadline.signal });
+    // Another run holding the prefix's lock fails the invocation with RunLockHeldError, having done nothing.
+    outcome = await collectRun(config, { ...forInvocation(deps, context), signal: deadline.signal });
   } finally {
     deadline.dispose();
   }

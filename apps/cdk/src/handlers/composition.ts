@@ -45,6 +45,8 @@ export function lambdaComposition(env: NodeJS.ProcessEnv = process.env): LambdaC
     secrets,
     logger,
     render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
+    // One run at a time per prefix, across the CLI and the Lambda; each invocation names itself (run-lock.ts).
+    lockHolder: `lambda ${env.AWS_LAMBDA_FUNCTION_NAME ?? 'orgmeta'}`,
   });
   const metrics = new RunMetrics(env[COLLECTOR_NAME_ENV_VAR] || DEFAULT_COLLECTOR_NAME);
   composition = { config, deps, secrets, logger, metrics };

@@ -1,9 +1,11 @@
 import {
+  acquireRunLock,
   collectTenant,
   errorCode,
   failedResult,
   isThrottlingCode,
   planRun,
+  releaseRunLockOf,
   safeText,
   startRun,
   TenantSourceError,
@@ -16,6 +18,7 @@ import {
 import { RESULT_TEXT_LIMITS, boundedInvalidRecord, boundedTenantResult } from './bounded-result';
 import { lambdaComposition, type LambdaComposition } from './composition';
 import { RunFailedError, TenantThrottledError } from './errors';
+import { lambdaHolder, type LambdaInvocation } from './run-lock';
 
 /** What the state machine carries: no ExternalId ever enters the execution history. */
 export interface TenantRef {
@@ -34,11 +37,22 @@ export interface ListTenantsOutput extends RunRef {
   readonly invalidRecords: readonly InvalidRecord[];
 }
 
-/** Step 1: read the tenant table and name the run. Every text from the table is bounded: it travels in the state. */
-export async function listTenants(): Promise<ListTenantsOutput> {
+/**
+ * Step 1: take the run lock, read the tenant table and name the run. Every text from the table is
+ * bounded: it travels in the state. Another run holding the prefix's lock fails the execution here
+ * (RunLockHeldError), before anything is read; the manifest step releases the lock.
+ */
+export async function listTenants(_event?: unknown, context?: LambdaInvocation): Promise<ListTenantsOutput> {
   const { config, deps, secrets } = lambdaComposition();
   const run = startRun();
-  const plan = await planRun(config, deps);
+  const lock = deps.runLock ? await acquireRunLock(config, run, { ...deps, ...deps.runLock, holder: lambdaHolder(context) }) : undefined;
+  let plan: Awaited<ReturnType<typeof planRun>>;
+  try {
+    plan = await planRun(config, deps);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   deps.logger.info(`Run ${run.runId}: ${plan.tenants.length} tenant(s) to collect`, { runId: run.runId });
   return {
     runId: run.runId,
@@ -110,8 +124,19 @@ async function collectSelectedTenant(
   return collectTenant(tenant, config, deps, { runId: event.runId, startedAt: new Date(event.startedAt) });
 }
 
-/** Step 3: the manifest from every tenant's result; fails the execution when any tenant failed. */
+/** Step 3: the manifest from every tenant's result, then the run lock released; fails the execution when any tenant failed. */
 export async function writeRunManifest(
+  event: ListTenantsOutput & { readonly results: readonly TenantResult[] },
+): Promise<{ runId: string; failed: number }> {
+  const { config, deps } = lambdaComposition();
+  try {
+    return await summarizeAndWrite(event);
+  } finally {
+    if (deps.runLock) await releaseRunLockOf(config.prefix, event.runId, { store: deps.runLock.store, logger: deps.logger });
+  }
+}
+
+async function summarizeAndWrite(
   event: ListTenantsOutput & { readonly results: readonly TenantResult[] },
 ): Promise<{ runId: string; failed: number }> {
   const { config, deps, secrets, metrics } = lambdaComposition();

@@ -5,6 +5,7 @@ import type { CommandContext, CommandDefinition } from '../command';
 import { EXIT_OK, EXIT_TENANT_FAILED } from '../exit-codes';
 import { SELECTION_FLAGS } from '../flags';
 import { MAX_TEXT_LENGTH } from '../output';
+import { LocalFileRunLockStore } from '../local-run-lock-store';
 import { textTable } from '../text-table';
 
 export const checkCommand: CommandDefinition = {
@@ -47,6 +48,7 @@ export async function runCheck(context: CommandContext): Promise<number> {
     tenantSource: aws.tenantSource,
     organizations: aws.organizations,
     writeProbe: aws.s3Sink,
+    runLockStore: aws.runLockStore ?? new LocalFileRunLockStore(config.localOutputDir),
     identity,
     logger,
     region,

@@ -1,12 +1,14 @@
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TenantSourceError, collectRun, manifestKey, type RunOutcome } from '@orgmeta/core';
+import { RunLockError, RunLockHeldError, TenantSourceError, collectRun, manifestKey, type RunOutcome } from '@orgmeta/core';
 import { awsPipelineDependencies, createAwsAdapters } from '@orgmeta/aws-adapters';
 import { accountsCsvRenderer } from '@orgmeta/csv';
 import { withBucketOwner } from '../bucket-owner';
 import type { CommandContext, CommandDefinition } from '../command';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
+import { EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
 import { ALL_FLAGS } from '../flags';
 import { LocalFileReportSink } from '../local-report-sink';
+import { LocalFileRunLockStore } from '../local-run-lock-store';
 import { ProgressDisplay } from '../progress';
 import { formatSummary } from '../summary-table';
 
@@ -68,6 +70,9 @@ export async function runCollect(context: CommandContext): Promise<number> {
       render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
       sinks: config.saveLocal ? [new LocalFileReportSink(config.localOutputDir)] : [],
       onThrottle: () => progress?.throttled(),
+      // One run at a time per prefix: in the bucket, or (--no-upload) in the output directory.
+      lockHolder: `cli ${hostname()} pid ${process.pid}`,
+      localLockStore: new LocalFileRunLockStore(config.localOutputDir),
     });
     outcome = await collectRun(config, {
       ...deps,
@@ -80,9 +85,14 @@ export async function runCollect(context: CommandContext): Promise<number> {
       onTenantFinished: (result) => progress?.tenantFinished(result),
     });
   } catch (error) {
-    if (error instanceof TenantSourceError) {
+    // Nothing was written in either case: the table could not be read, or the run lock could not be taken.
+    if (error instanceof TenantSourceError || error instanceof RunLockError) {
       logger.error(error.message, { code: error.code, hint: error.hint });
       return EXIT_USAGE;
+    }
+    if (error instanceof RunLockHeldError) {
+      logger.error(error.message, { code: error.code, hint: error.hint });
+      return EXIT_LOCKED;
     }
     throw error;
   } finally {

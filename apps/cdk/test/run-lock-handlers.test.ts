@@ -1,0 +1,134 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  S3Objects,
+  clientOptions,
+  createBucket,
+  emulatorEnvironment,
+  motoEndpoint,
+  seedOrganization,
+  seedTenantTable,
+  tenantItem,
+} from '@orgmeta/test-support';
+import { handler } from '../src/handlers/collect-all';
+import { resetLambdaComposition } from '../src/handlers/composition';
+import { collectOneTenant, listTenants, writeRunManifest } from '../src/handlers/fanout';
+
+const TABLE = 'lambda-lock-tenants';
+const BUCKET = 'lambda-lock-reports';
+const TENANT = '114000000001';
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+/** The parts of Lambda's context the handlers use. */
+const lambdaContext = (awsRequestId: string) => ({
+  getRemainingTimeInMillis: () => FIFTEEN_MINUTES,
+  awsRequestId,
+  functionName: 'orgmeta-collector',
+});
+
+function useEnvironment(prefix: string): void {
+  Object.assign(process.env, emulatorEnvironment(motoEndpoint()), {
+    TENANTS_TABLE_NAME: TABLE,
+    CROSS_ACCOUNT_ROLE_NAME: 'OrgMetaReader',
+    REPORT_BUCKET_NAME: BUCKET,
+    REPORT_PREFIX: prefix,
+  });
+  resetLambdaComposition();
+}
+
+const lockKey = (prefix: string) => `${prefix}_lock/run.json`;
+const objects = () => new S3Objects(motoEndpoint());
+
+async function plantLiveLock(prefix: string, runId: string): Promise<{ startedAt: string; expiresAt: string }> {
+  const lock = {
+    runId,
+    startedAt: new Date(Date.now() - 60_000).toISOString(),
+    expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    holder: 'cli laptop pid 4242',
+  };
+  await new S3Client(clientOptions(motoEndpoint())).send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: lockKey(prefix), Body: JSON.stringify(lock) }),
+  );
+  return lock;
+}
+
+describe('Lambda handlers and the run lock (moto)', () => {
+  let stdout: jest.SpyInstance;
+  let environmentBefore: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    await seedOrganization(motoEndpoint(), { managementAccountId: TENANT, accounts: [{ name: 'm1', email: 'm1@example.com' }] });
+    await seedTenantTable(motoEndpoint(), TABLE, [tenantItem(TENANT)]);
+    await createBucket(motoEndpoint(), BUCKET);
+  });
+  beforeEach(() => {
+    environmentBefore = { ...process.env };
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    stdout.mockRestore();
+    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
+    Object.assign(process.env, environmentBefore);
+  });
+
+  it('single mode: takes the lock for the run and releases it', async () => {
+    useEnvironment('single-free/');
+    const totals = await handler({}, lambdaContext('req-single-1'));
+    expect(totals).toMatchObject({ succeeded: 1, failed: 0 });
+    const keys = await objects().keys(BUCKET);
+    expect(keys.filter((k) => k.startsWith('single-free/'))).toEqual([
+      `single-free/dt=${new Date().toISOString().slice(0, 10)}/_manifests/${totals.runId}.json`,
+      `single-free/dt=${new Date().toISOString().slice(0, 10)}/tenant_id=${TENANT}/accounts.csv`,
+    ]);
+  });
+
+  it('single mode: fails the invocation naming the run that holds the lock, and writes nothing', async () => {
+    useEnvironment('single-held/');
+    const lock = await plantLiveLock('single-held/', 'cli-run-1');
+    const invocation = handler({}, lambdaContext('req-single-2'));
+    await expect(invocation).rejects.toMatchObject({ name: 'RunLockHeldError' });
+    await expect(invocation).rejects.toThrow(
+      `run cli-run-1 (cli laptop pid 4242), started ${lock.startedAt}, lock expires ${lock.expiresAt} (s3://${BUCKET}/single-held/_lock/run.json)`,
+    );
+    await expect(invocation).rejects.toMatchObject({ hint: expect.stringContaining('delete s3://') });
+    expect((await objects().keys(BUCKET)).filter((k) => k.startsWith('single-held/'))).toEqual([lockKey('single-held/')]);
+  });
+
+  it('fan-out: the plan step takes the lock as this invocation, a second plan is refused, the summarize step releases it', async () => {
+    useEnvironment('fanout-lock/');
+    const run = await listTenants({}, lambdaContext('req-plan-1'));
+    expect(JSON.parse(await objects().text(BUCKET, lockKey('fanout-lock/')))).toMatchObject({
+      runId: run.runId,
+      holder: 'lambda orgmeta-collector request req-plan-1',
+    });
+    await expect(listTenants({}, lambdaContext('req-plan-2'))).rejects.toMatchObject({
+      name: 'RunLockHeldError',
+      holder: expect.objectContaining({ runId: run.runId }),
+    });
+    const results = [];
+    for (const tenant of run.tenants) results.push(await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant }));
+    await expect(writeRunManifest({ ...run, results })).resolves.toEqual({ runId: run.runId, failed: 0 });
+    expect(await objects().keys(BUCKET)).not.toContain(lockKey('fanout-lock/'));
+  });
+
+  it('fan-out: the summarize step releases the lock even when the run failed', async () => {
+    useEnvironment('fanout-failed/');
+    const run = await listTenants({}, lambdaContext('req-plan-3'));
+    const failed = {
+      tenantId: TENANT,
+      tenantName: '',
+      status: 'failed' as const,
+      accounts: 0,
+      durationMs: 1,
+      error: { code: 'X', message: 'm', hint: 'h' },
+    };
+    await expect(writeRunManifest({ ...run, results: [failed] })).rejects.toMatchObject({ name: 'RunFailedError' });
+    expect(await objects().keys(BUCKET)).not.toContain(lockKey('fanout-failed/'));
+  });
+
+  it('fan-out: a CLI run holding the prefix stops the plan step before it reads the table', async () => {
+    useEnvironment('fanout-held/');
+    await plantLiveLock('fanout-held/', 'cli-run-2');
+    await expect(listTenants({}, lambdaContext('req-plan-4'))).rejects.toThrow('run cli-run-2 (cli laptop pid 4242)');
+    expect(JSON.parse(await objects().text(BUCKET, lockKey('fanout-held/'))).runId).toBe('cli-run-2');
+  });
+});
