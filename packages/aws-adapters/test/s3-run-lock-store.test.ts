@@ -38,7 +38,11 @@ describe('S3RunLockStore against moto', () => {
     });
     const attempts = await Promise.allSettled(
       ['r1', 'r2', 'r3', 'r4'].map((runId) =>
-        acquireRunLock(config, { runId, startedAt: new Date() }, { store, holder: runId, logger: silent, surface: 'cli' }),
+        acquireRunLock(
+          config,
+          { runId, startedAt: new Date() },
+          { store, holder: runId, logger: silent, surface: 'cli', region: 'us-east-1' },
+        ),
       ),
     );
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
