@@ -12,6 +12,8 @@ const WIRED_BY_STACK: Partial<Record<keyof CollectConfig, string>> = {
   bucketName: 'existingBucketName',
   prefix: 'reportPrefix',
   expectedBucketOwner: 'existingBucketOwner',
+  // Dropping ExpectedBucketOwner would undo the owner the stack wires (its account, or existingBucketOwner).
+  anyBucketOwner: 'existingBucketOwner',
   kmsKeyId: 'reportKmsKeyArn',
   requireExternalId: 'requireExternalId',
 };
