@@ -135,9 +135,9 @@ describe('orgmeta collect with account details (end to end, moto + fault proxy)'
       const stats = proxy.stats().calls;
       expect(stats.ListDelegatedAdministrators).toBe(1);
       expect(stats.ListDelegatedServicesForAccount).toBe(2);
-      // Three contact types for each of the 6 accounts; ListRegions in 3 pages (the stand-in pages by 5) per account.
+      // Three contact types for each of the 6 accounts; one ListRegions page of up to 50 per account.
       expect(stats.GetAlternateContact).toBe(18);
-      expect(stats.ListRegions).toBe(18);
+      expect(stats.ListRegions).toBe(6);
       // The management account is asked without AccountId (AWS refuses its own ID); members with theirs.
       const contactCalls = calls
         .filter((c) => c.operation === 'GetAlternateContact')

@@ -32,6 +32,9 @@ function toAccount(account: SdkAccount): Account {
   };
 }
 
+// ListRegions' largest page: every Region of a partition in one call.
+const REGIONS_PAGE_SIZE = 50;
+
 /** What AWS answers for an account without that alternate contact. */
 const NO_CONTACT = 'ResourceNotFoundException';
 
@@ -144,7 +147,7 @@ export class SdkOrganizationReader implements OrganizationReader {
       RegionOptStatusContains: ['ENABLED' as const, 'ENABLED_BY_DEFAULT' as const],
       ...(accountId ? { AccountId: accountId } : {}),
     };
-    for await (const page of paginateListRegions({ client: this.accounts }, input)) {
+    for await (const page of paginateListRegions({ client: this.accounts, pageSize: REGIONS_PAGE_SIZE }, input)) {
       for (const region of page.Regions ?? []) if (region.RegionName) regions.push(region.RegionName);
     }
     return regions;

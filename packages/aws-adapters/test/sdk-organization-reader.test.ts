@@ -86,7 +86,7 @@ describe('SdkOrganizationReader (Account Management)', () => {
   const reader = () =>
     new SdkOrganizationReader(new OrganizationsClient({ region: 'us-east-1' }), new AccountClient({ region: 'us-east-1' }));
 
-  it('reads enabled Regions over every page, asking only for ENABLED and ENABLED_BY_DEFAULT', async () => {
+  it('reads enabled Regions over every page (50 a page, the most AWS gives), asking only for ENABLED and ENABLED_BY_DEFAULT', async () => {
     const requests: object[] = [];
     const pages = [
       { Regions: [{ RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' as const }], NextToken: 'n1' },
@@ -101,8 +101,8 @@ describe('SdkOrganizationReader (Account Management)', () => {
 
     expect(regions).toEqual(['us-east-1', 'af-south-1']);
     expect(requests).toEqual([
-      { AccountId: '222222222222', RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'] },
-      { AccountId: '222222222222', RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], NextToken: 'n1' },
+      { AccountId: '222222222222', RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50 },
+      { AccountId: '222222222222', RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50, NextToken: 'n1' },
     ]);
   });
 

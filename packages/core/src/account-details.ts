@@ -188,23 +188,47 @@ export async function collectAccountDetails(
     const services = await step('DelegatedAdmins', () => delegatedServicesByAccount(reader, concurrency));
     for (const account of accounts) set(account.id, 'delegated_services', services.get(account.id) ?? '');
   }
+  // Contacts and Regions have separate Account Management budgets: read them side by side, so a
+  // tenant takes as long as the slower of the two, not their sum. A failure stops both.
+  let stopped = false;
+  const unlessStopped = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (stopped) throw new Error('stopped: another detail step failed');
+    return work();
+  };
+  const sideBySide: Promise<unknown>[] = [];
   if (config.includeContacts) {
     for (const account of accounts) for (const { column } of CONTACT_COLUMNS) set(account.id, column, '');
-    await step('AlternateContacts', () =>
-      pMap(
-        readable.flatMap((account) => CONTACT_COLUMNS.map((contact) => ({ account, ...contact }))),
-        async ({ account, column, type }) => set(account.id, column, (await reader.alternateContactEmail(callAs(account), type)) ?? ''),
-        { concurrency },
+    sideBySide.push(
+      step('AlternateContacts', () =>
+        pMap(
+          readable.flatMap((account) => CONTACT_COLUMNS.map((contact) => ({ account, ...contact }))),
+          ({ account, column, type }) =>
+            unlessStopped(async () => set(account.id, column, (await reader.alternateContactEmail(callAs(account), type)) ?? '')),
+          { concurrency },
+        ),
       ),
     );
   }
   if (config.includeRegions) {
     for (const account of accounts) set(account.id, 'enabled_regions', '');
-    await step('EnabledRegions', () =>
-      pMap(readable, async (account) => set(account.id, 'enabled_regions', joinSorted(await reader.enabledRegions(callAs(account)))), {
-        concurrency,
-      }),
+    sideBySide.push(
+      step('EnabledRegions', () =>
+        pMap(
+          readable,
+          (account) =>
+            unlessStopped(async () => set(account.id, 'enabled_regions', joinSorted(await reader.enabledRegions(callAs(account))))),
+          { concurrency },
+        ),
+      ),
     );
   }
+  await Promise.all(
+    sideBySide.map((work) =>
+      work.catch((error: unknown) => {
+        stopped = true;
+        throw error;
+      }),
+    ),
+  );
   return { columns, ouPaths, byAccount };
 }

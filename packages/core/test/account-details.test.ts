@@ -261,3 +261,24 @@ describe('collectRun with account details', () => {
     expect(access.calls).toEqual([]);
   });
 });
+
+describe('collectAccountDetails side by side', () => {
+  it('stops reading Regions once contacts failed, and reports the contacts failure', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => account(String(500000000000 + i)));
+    const access = new FakeOrganizationAccess({
+      [MANAGEMENT]: {
+        organization: organization(MANAGEMENT),
+        accountPages: [many],
+        failAt: { step: 'contacts', error: new AwsError('AccessDeniedException', 'no trusted access') },
+      },
+    });
+    const reader = await access.connect({ tenantId: MANAGEMENT, roleArn: 'arn:aws:iam::111111111111:role/r', roleSessionName: 's' });
+
+    await expect(
+      collectAccountDetails(reader, organization(MANAGEMENT), many, config({ contacts: true, regions: true }), passThrough),
+    ).rejects.toThrow('no trusted access');
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(access.calls.filter((c) => c.startsWith('enabledRegions')).length).toBeLessThan(10);
+  });
+});
