@@ -1,8 +1,13 @@
-import type { RunSummary } from '@orgmeta/core';
+import { displaySafe, type RunSummary } from '@orgmeta/core';
+import { MAX_TEXT_LENGTH, type Display } from './output';
 import { textTable } from './text-table';
 
-/** The run for people; `--json` gives the same data for scripts. */
-export function formatSummary(summary: RunSummary, where: { readonly bucketName?: string; readonly manifest?: string }): string {
+/** The run for people; `--json` gives the same data for scripts. Every value from the table or AWS goes through `display`. */
+export function formatSummary(
+  summary: RunSummary,
+  where: { readonly bucketName?: string; readonly manifest?: string },
+  display: Display = displaySafe,
+): string {
   const table = textTable(
     ['TENANT', 'NAME', 'STATUS', 'ACCOUNTS', 'DURATION', 'REPORT / ERROR'],
     summary.tenants.map((t) => [
@@ -17,16 +22,17 @@ export function formatSummary(summary: RunSummary, where: { readonly bucketName?
           : (t.localPath ?? '')
         : `${t.error?.code}: ${t.error?.message}`,
     ]),
+    display,
   );
   const out = [table];
   for (const t of summary.tenants) {
-    if (t.error) out.push(`  ${t.tenantId} fix: ${t.error.hint}`);
+    if (t.error) out.push(`  ${display(t.tenantId)} fix: ${display(t.error.hint, MAX_TEXT_LENGTH)}`);
   }
-  for (const r of summary.invalidRecords) out.push(`Skipped item ${r.key}: ${r.reason}`);
+  for (const r of summary.invalidRecords) out.push(`Skipped item ${display(r.key)}: ${display(r.reason, MAX_TEXT_LENGTH)}`);
   const { totals } = summary;
   out.push(
     `${totals.succeeded}/${totals.tenants} tenant(s) succeeded, ${totals.failed} failed, ${totals.accounts} account(s). Run ${summary.runId}.`,
   );
-  if (where.manifest) out.push(`Manifest: ${where.manifest}`);
+  if (where.manifest) out.push(`Manifest: ${display(where.manifest)}`);
   return out.join('\n');
 }

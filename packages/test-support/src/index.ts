@@ -1,9 +1,10 @@
 export { emulatorEnvironment, freePort, startMotoServer } from './moto-server';
 export type { MotoServer } from './moto-server';
-export { CLI_MAIN, runOrgmeta } from './run-cli';
-export type { CliResult } from './run-cli';
+export { runOrgmeta } from './run-cli';
+export type { CliResult, RunCliOptions } from './run-cli';
 export {
   actAs,
+  callerAccount,
   clientOptions,
   createBucket,
   putAlternateContact,
