@@ -241,4 +241,68 @@ describe('orgmeta collect with account details (end to end, moto + fault proxy)'
       expect(tenant.error?.hint).toContain('enable-aws-service-access --service-principal account.amazonaws.com');
     });
   });
+
+  describe('check', () => {
+    const check = (proxy: FaultProxy, extra: string[]) =>
+      orgmeta(['check', '--table', TABLE, '--role-name', ROLE, '--no-upload', ...extra], { endpoint: proxy.endpoint });
+    type Row = { scope: string; check: string; status: string; detail: string; hint?: string };
+    const detailRows = (stdout: string) =>
+      (JSON.parse(stdout) as { results: Row[] }).results.filter(
+        (r) => r.scope === DETAILED && !['assume role', 'DescribeOrganization', 'ListAccounts', 'ListTagsForResource'].includes(r.check),
+      );
+
+    it('adds a PASS row per detail flag in use, read on a member account', async () => {
+      await withProxy({ accountPaths: true, record: true }, async (proxy) => {
+        const run = await check(proxy, ['--ou-path', '--delegated-admins', '--contacts', '--regions', '--json']);
+
+        expect(run.code).toBe(0);
+        expect(detailRows(run.stdout).map((r) => [r.check, r.status])).toEqual([
+          ['OU names (ListRoots, DescribeOrganizationalUnit)', 'PASS'],
+          ['ListDelegatedAdministrators', 'PASS'],
+          ['GetAlternateContact', 'PASS'],
+          ['ListRegions', 'PASS'],
+        ]);
+        expect(detailRows(run.stdout).map((r) => r.detail)).toEqual([
+          "1 root(s); OU names from the accounts' Paths",
+          '2 delegated administrator(s)',
+          expect.stringContaining('trusted access for Account Management is on'),
+          expect.stringMatching(/: 14 Region\(s\) enabled$/),
+        ]);
+        const calls = proxy.calls().filter((c) => c.operation === 'GetAlternateContact');
+        expect(calls).toHaveLength(1);
+        expect((JSON.parse(calls[0].body) as { AccountId?: string }).AccountId).toMatch(/^\d{12}$/);
+      });
+    });
+
+    it('fails the contacts row when trusted access is off, shows the fix, and still checks Regions', async () => {
+      const rules: FaultRule[] = [
+        {
+          when: (call) => call.operation === 'GetAlternateContact',
+          respond: {
+            kind: 'error',
+            status: 403,
+            code: 'AccessDeniedException',
+            message: 'AWS Account Management trusted access is not enabled.',
+          },
+        },
+      ];
+      await withProxy({ rules }, async (proxy) => {
+        const run = await check(proxy, ['--contacts', '--regions', '--max-attempts', '1']);
+
+        expect(run.code).toBe(2);
+        expect(run.stdout).toMatch(/GetAlternateContact\s+FAIL\s+AccessDeniedException/);
+        expect(run.stdout).toMatch(/ListRegions\s+PASS/);
+        expect(run.stdout).toContain('How to fix:');
+        expect(run.stdout).toContain('aws organizations enable-aws-service-access --service-principal account.amazonaws.com');
+      });
+    });
+
+    it('adds no detail rows without the flags', async () => {
+      await withProxy({}, async (proxy) => {
+        const run = await check(proxy, ['--json']);
+        expect(run.code).toBe(0);
+        expect(detailRows(run.stdout)).toEqual([]);
+      });
+    });
+  });
 });
