@@ -2,6 +2,7 @@ import {
   collectAccountDetails,
   collectRun,
   detailColumnsFor,
+  diffSnapshots,
   resolveCollectConfig,
   snapshotFromReport,
   type Account,
@@ -280,5 +281,38 @@ describe('collectAccountDetails side by side', () => {
 
     await new Promise((resolve) => setImmediate(resolve));
     expect(access.calls.filter((c) => c.startsWith('enabledRegions')).length).toBeLessThan(10);
+  });
+});
+
+describe('account details across two runs', () => {
+  it('a contact or Region that changes between two collected runs is a detail_changed row', async () => {
+    // Prepare: the same organization collected twice, the member's billing contact and Regions changed in between.
+    const reportsOf = async (contacts: FakeOrganization['contacts'], regions: FakeOrganization['regions']) => {
+      const reports: TenantReport[] = [];
+      await collectRun(config({ contacts: true, regions: true }), {
+        tenantSource: new StaticTenantSource([activeTenant(MANAGEMENT)]),
+        organizations: new FakeOrganizationAccess({ [MANAGEMENT]: org({ contacts, regions }) }),
+        render: (report) => {
+          reports.push(report);
+          return '';
+        },
+        sinks: [new MemorySink('s3')],
+        logger: new RecordingLogger(),
+        region: 'us-east-1',
+        surface: 'cli',
+      });
+      return reports[0];
+    };
+    const before = await reportsOf({ [MEMBER]: { BILLING: 'old@x.example' } }, { [MEMBER]: ['us-east-1'] });
+    const after = await reportsOf({ [MEMBER]: { BILLING: 'new@x.example' } }, { [MEMBER]: ['eu-west-1', 'us-east-1'] });
+
+    // Act
+    const changes = diffSnapshots(snapshotFromReport(before, 'run-1'), snapshotFromReport(after, 'run-2'));
+
+    // Assess
+    expect(changes.map((c) => [c.account_id, c.change, c.field, c.before, c.after])).toEqual([
+      [MEMBER, 'detail_changed', 'billing_contact_email', 'old@x.example', 'new@x.example'],
+      [MEMBER, 'detail_changed', 'enabled_regions', 'us-east-1', 'eu-west-1;us-east-1'],
+    ]);
   });
 });
