@@ -18,7 +18,7 @@ import { getText, motoEndpoint, orgmeta } from './support/e2e';
 
 const TABLE = 'details-e2e-tenants';
 const BUCKET = 'details-e2e-reports';
-const DETAILED = '110000000001';
+const DETAILED = '112000000001'; // distinct from every other suite's management accounts (one moto server per package)
 const ROLE = 'OrgMetaReader';
 
 const DETAIL_HEADERS = [
