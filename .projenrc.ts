@@ -62,6 +62,8 @@ const awsAdapters = workspacePackage(root, {
     `@aws-sdk/client-organizations@${AWS_SDK_VERSION}`,
     `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
     `@aws-sdk/client-eventbridge@${AWS_SDK_VERSION}`,
+    // Account Management: alternate contacts and enabled regions of member accounts (--contacts, --regions).
+    `@aws-sdk/client-account@${AWS_SDK_VERSION}`,
     `@aws-sdk/credential-providers@${AWS_SDK_VERSION}`,
     '@smithy/types@^4',
   ],
@@ -79,6 +81,8 @@ const testSupport = workspacePackage(root, {
     `@aws-sdk/client-sts@${AWS_SDK_VERSION}`,
     `@aws-sdk/client-organizations@${AWS_SDK_VERSION}`,
     `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
+    // Seeds alternate contacts in moto.
+    `@aws-sdk/client-account@${AWS_SDK_VERSION}`,
   ],
   testTimeout: 60_000,
   // What other packages may use: the API, and the jest hooks that start and stop moto.

@@ -221,18 +221,41 @@ describe('TenantReaderRoleStack', () => {
       Policies: [
         {
           PolicyName: 'ReadOrganization',
-          PolicyDocument: { Statement: [{ Sid: 'ReadOrganization', Effect: 'Allow', Action: READER_ACTIONS, Resource: '*' }] },
+          PolicyDocument: {
+            Statement: [
+              {
+                Sid: 'ReadOrganization',
+                Effect: 'Allow',
+                Action: ['organizations:DescribeOrganization', 'organizations:ListAccounts', 'organizations:ListTagsForResource'],
+                Resource: '*',
+              },
+              // --ou-path: names from Paths (ListRoots, DescribeOrganizationalUnit), or the tree walk.
+              {
+                Sid: 'OuPaths',
+                Effect: 'Allow',
+                Action: [
+                  'organizations:ListRoots',
+                  'organizations:DescribeOrganizationalUnit',
+                  'organizations:ListOrganizationalUnitsForParent',
+                  'organizations:ListAccountsForParent',
+                ],
+                Resource: '*',
+              },
+              {
+                Sid: 'DelegatedAdmins',
+                Effect: 'Allow',
+                Action: ['organizations:ListDelegatedAdministrators', 'organizations:ListDelegatedServicesForAccount'],
+                Resource: '*',
+              },
+              { Sid: 'AlternateContacts', Effect: 'Allow', Action: 'account:GetAlternateContact', Resource: '*' },
+              { Sid: 'EnabledRegions', Effect: 'Allow', Action: 'account:ListRegions', Resource: '*' },
+            ],
+          },
         },
       ],
     });
-    expect(READER_ACTIONS).toEqual([
-      'organizations:DescribeOrganization',
-      'organizations:ListAccounts',
-      'organizations:ListTagsForResource',
-      'organizations:ListRoots',
-      'organizations:ListOrganizationalUnitsForParent',
-      'organizations:ListAccountsForParent',
-    ]);
+    // Read-only: no action that changes anything.
+    expect(READER_ACTIONS.filter((action) => !/^(organizations|account):(Describe|List|Get)/.test(action))).toEqual([]);
     reader.hasParameter('ExternalId', { NoEcho: true, Type: 'String' });
   });
 

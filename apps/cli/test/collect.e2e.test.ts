@@ -170,9 +170,17 @@ describe('orgmeta collect (end to end against moto)', () => {
       'joined_timestamp',
       'ou_path',
       'collected_at',
+      // --ou-path also adds the path in IDs and the parent (SPEC Part 2, account details).
+      'ou_id_path',
+      'parent_id',
       'tag:CostCenter',
       'tag:Note',
     ]);
+    const root = rows.find((r) => r.account_id === BIG);
+    expect(root?.parent_id).toMatch(/^r-[a-z0-9]+$/);
+    expect(rows.filter((r) => r.ou_path === 'Root/Workloads/Prod').every((r) => r.ou_id_path.startsWith(`${root?.parent_id}/ou-`))).toBe(
+      true,
+    );
   });
 
   it('reports an organization with only its management account, and a zero-padded numeric tenant_id', async () => {

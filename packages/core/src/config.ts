@@ -25,7 +25,14 @@ export interface CollectConfig {
   readonly tenantService: string;
   /** `--tenant`: narrow the run to these IDs (empty = all selected tenants). */
   readonly tenantIds: readonly string[];
+  /** `ou_path`, and the `ou_id_path` and `parent_id` detail columns. */
   readonly includeOuPath: boolean;
+  /** `delegated_services`: the service principals each account is a delegated administrator for. */
+  readonly includeDelegatedAdmins: boolean;
+  /** The security, billing and operations alternate contact emails (Account Management). */
+  readonly includeContacts: boolean;
+  /** `enabled_regions` (Account Management ListRegions). */
+  readonly includeRegions: boolean;
   /** Fixed tag columns, or undefined for every key found in the tenant. */
   readonly tagKeys?: readonly string[];
   readonly escapeFormulas: boolean;
@@ -261,7 +268,34 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
     envVar: 'INCLUDE_OU_PATH',
     kind: 'boolean',
     defaultValue: 'false',
-    description: 'Fill the ou_path column (walks the OU tree)',
+    description: "Fill ou_path, ou_id_path and parent_id (from the accounts' Paths where AWS returns them, else a walk of the OU tree)",
+    parse: parseBoolean,
+  },
+  {
+    key: 'includeDelegatedAdmins',
+    flag: 'delegated-admins',
+    envVar: 'INCLUDE_DELEGATED_ADMINS',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Add delegated_services: the service principals each account is a delegated administrator for',
+    parse: parseBoolean,
+  },
+  {
+    key: 'includeContacts',
+    flag: 'contacts',
+    envVar: 'INCLUDE_CONTACTS',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Add the security, billing and operations alternate contact emails (needs trusted access for Account Management)',
+    parse: parseBoolean,
+  },
+  {
+    key: 'includeRegions',
+    flag: 'regions',
+    envVar: 'INCLUDE_REGIONS',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Add enabled_regions: the Regions enabled in each account (needs trusted access for Account Management)',
     parse: parseBoolean,
   },
   {

@@ -11,6 +11,9 @@ export type CollectionStage =
   | 'ListAccounts'
   | 'ListTagsForResource'
   | 'OuPaths'
+  | 'DelegatedAdmins'
+  | 'AlternateContacts'
+  | 'EnabledRegions'
   | 'LocalWrite'
   | 'S3Upload'
   | 'Selection'
@@ -71,6 +74,14 @@ function organizationsPermissionHint(context: FailureContext, action: string): s
   return `Allow organizations:${action} in the policy of ${context.roleArn} (the reader role needs DescribeOrganization, ListAccounts, ListTagsForResource, and ListRoots/ListOrganizationalUnitsForParent/ListAccountsForParent for ${named(context, 'includeOuPath')}).`;
 }
 
+/**
+ * Account Management reads of member accounts need both the IAM action and trusted access for
+ * Account Management in the organization; AWS answers AccessDenied for either, so the hint names both.
+ */
+function accountManagementHint(context: FailureContext, action: string, flag: keyof CollectConfig): string {
+  return `Allow ${action} in the policy of ${context.roleArn}, and enable trusted access for AWS Account Management in organization of ${context.tenantId} (from its management account: aws organizations enable-aws-service-access --service-principal account.amazonaws.com); or turn ${named(context, flag)} off.`;
+}
+
 /** A remediation an operator can act on, for a given error code at a given stage. */
 export function remediationHint(stage: CollectionStage, code: string, context: FailureContext): string {
   if (isThrottlingCode(code)) {
@@ -108,7 +119,13 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
     case 'ListTagsForResource':
       return organizationsPermissionHint(context, 'ListTagsForResource');
     case 'OuPaths':
-      return organizationsPermissionHint(context, 'ListRoots, ListOrganizationalUnitsForParent and ListAccountsForParent');
+      return `Allow organizations:ListRoots, DescribeOrganizationalUnit, ListOrganizationalUnitsForParent and ListAccountsForParent in the policy of ${context.roleArn} (${named(context, 'includeOuPath')} needs them), or turn ${named(context, 'includeOuPath')} off.`;
+    case 'DelegatedAdmins':
+      return `Allow organizations:ListDelegatedAdministrators and organizations:ListDelegatedServicesForAccount in the policy of ${context.roleArn} (${named(context, 'includeDelegatedAdmins')} needs them), or turn ${named(context, 'includeDelegatedAdmins')} off.`;
+    case 'AlternateContacts':
+      return accountManagementHint(context, 'account:GetAlternateContact', 'includeContacts');
+    case 'EnabledRegions':
+      return accountManagementHint(context, 'account:ListRegions', 'includeRegions');
     case 'LocalWrite':
       return `Check that the local output directory (${named(context, 'localOutputDir')}) is writable and the disk has space.`;
     case 'S3Upload':

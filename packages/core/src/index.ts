@@ -23,6 +23,18 @@ export {
   tenantTableFailure,
 } from './failures';
 export type { CollectionStage, FailureContext, RunSurroundings } from './failures';
+export {
+  ACCOUNT_DETAIL_FAMILIES,
+  ACCOUNT_MANAGEMENT_PRINCIPAL,
+  CONTACT_COLUMNS,
+  NO_DETAILS,
+  collectAccountDetails,
+  detailColumnsFor,
+  detailFamiliesFor,
+  joinSorted,
+  placementIds,
+} from './account-details';
+export type { AccountDetailFamily, CollectedDetails, DetailFlag, DetailStep } from './account-details';
 export { buildReport, collectRun, collectTenant, newRunId, planRun, startRun, summarizeRun, writeManifest } from './pipeline';
 export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
 export { runPreflight, trustablePrincipal } from './preflight';
@@ -32,7 +44,9 @@ export type {
   LogFields,
   Logger,
   OrganizationConnector,
+  AlternateContactType,
   OrganizationReader,
+  OuPlacement,
   ReportObject,
   ReportRenderer,
   ReportSink,
@@ -73,7 +87,7 @@ export {
   snapshotFromReport,
   sortSnapshotAccounts,
 } from './snapshot';
-export type { DetailColumnSource, Snapshot, SnapshotAccount, SnapshotFixedColumn, SnapshotOptions } from './snapshot';
+export type { DetailColumn, DetailColumnSource, Snapshot, SnapshotAccount, SnapshotFixedColumn, SnapshotOptions } from './snapshot';
 export {
   CHANGE_COLUMNS,
   CHANGE_EVENT_DETAIL_TYPE,

@@ -13,6 +13,7 @@ import {
   type FailureContext,
 } from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
+import { collectAccountDetails, type CollectedDetails } from './account-details';
 import { displayName, failedResult } from './tenant-results';
 import { SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
 import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
@@ -276,11 +277,11 @@ export async function collectTenant(
       () => tagsByAccount(reader, accounts, config.accountConcurrency),
       signal,
     );
-    const ouPaths = config.includeOuPath
-      ? await step('OuPaths', failureContext, () => reader.accountOuPaths(), signal)
-      : new Map<string, string>();
+    const details = await collectAccountDetails(reader, organization, accounts, config, (stage, action) =>
+      step(stage, failureContext, action, signal),
+    );
 
-    const report = buildReport(tenant, organization, accounts, tags, ouPaths, config.tagKeys, startedAt);
+    const report = buildReport(tenant, organization, accounts, tags, details, config.tagKeys, startedAt);
     const body = deps.render(report);
     const object: ReportObject = {
       key: reportKey(config.prefix, startedAt, tenant.tenantId),
@@ -354,16 +355,21 @@ export function buildReport(
   organization: TenantReport['organization'],
   accounts: readonly Account[],
   tags: ReadonlyMap<string, ReadonlyMap<string, string>>,
-  ouPaths: ReadonlyMap<string, string>,
+  details: CollectedDetails,
   fixedTagKeys: readonly string[] | undefined,
   collectedAt: Date,
 ): TenantReport {
   const unique = new Map(accounts.map((a) => [a.id, a]));
   const rows: AccountWithDetails[] = [...unique.values()]
     .sort((a, b) => byOrdinal(a.id, b.id))
-    .map((account) => ({ ...account, tags: tags.get(account.id) ?? new Map(), ouPath: ouPaths.get(account.id) ?? '' }));
+    .map((account) => ({
+      ...account,
+      tags: tags.get(account.id) ?? new Map(),
+      ouPath: details.ouPaths.get(account.id) ?? '',
+      details: details.byAccount.get(account.id) ?? new Map(),
+    }));
   const tagKeys = fixedTagKeys ?? [...new Set(rows.flatMap((r) => [...r.tags.keys()]))].sort(byOrdinal);
-  return { tenant, organization, accounts: rows, tagKeys, collectedAt };
+  return { tenant, organization, accounts: rows, tagKeys, collectedAt, detailColumns: details.columns };
 }
 
 /** Writes the summary as the run manifest to every sink; a failure is reported in the outcome, not thrown. */

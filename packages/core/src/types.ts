@@ -1,4 +1,5 @@
 import type { SinkLocations } from './report-sinks';
+import type { DetailColumn } from './snapshot';
 
 /** A tenant selected from the tenant table: one AWS Organization. */
 export interface Tenant {
@@ -64,6 +65,11 @@ export interface Account {
   readonly state: string;
   readonly joinedMethod: string;
   readonly joinedTimestamp?: Date;
+  /**
+   * Where the account sits, as ListAccounts gives it (`o-…/r-…/ou-…/…/<account id>`); absent
+   * where the API does not return it (older endpoints, emulators): OU paths then walk the tree.
+   */
+  readonly paths?: readonly string[];
 }
 
 export interface Tag {
@@ -79,12 +85,16 @@ export interface TenantReport {
   /** Tag columns, in order. */
   readonly tagKeys: readonly string[];
   readonly collectedAt: Date;
+  /** The detail columns this run collected (by flag), in column order; absent or empty without any. */
+  readonly detailColumns?: readonly DetailColumn[];
 }
 
 export interface AccountWithDetails extends Account {
   readonly tags: ReadonlyMap<string, string>;
   /** `Root/Workloads/Prod`, or empty when OU paths were not requested. */
   readonly ouPath: string;
+  /** A value for each of the report's `detailColumns` (empty string when AWS has none). */
+  readonly details?: ReadonlyMap<DetailColumn, string>;
 }
 
 export type TenantStatus = 'succeeded' | 'failed';

@@ -1,4 +1,5 @@
 export {
+  DETAIL_REPORT_COLUMNS,
   FIXED_COLUMNS,
   REPORT_COLUMNS,
   accountsCsvRenderer,

@@ -1,3 +1,4 @@
+import { AccountClient, PutAlternateContactCommand } from '@aws-sdk/client-account';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   CreateAccountCommand,
@@ -6,6 +7,7 @@ import {
   ListRootsCommand,
   MoveAccountCommand,
   OrganizationsClient,
+  RegisterDelegatedAdministratorCommand,
 } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -154,4 +156,41 @@ export async function seedTenantTable(endpoint: string, tableName: string, items
 export async function createBucket(endpoint: string, bucketName: string): Promise<void> {
   const s3 = new S3Client(clientOptions(endpoint));
   await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+}
+
+/** Registers a member account as delegated administrator for each service principal (as the management account). */
+export async function registerDelegatedAdministrator(
+  endpoint: string,
+  managementAccountId: string,
+  accountId: string,
+  servicePrincipals: readonly string[],
+): Promise<void> {
+  const orgs = new OrganizationsClient(clientOptions(endpoint, await actAs(endpoint, managementAccountId)));
+  for (const principal of servicePrincipals) {
+    await orgs.send(new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: principal }));
+  }
+}
+
+/**
+ * Sets one alternate contact of an account, as the management account does it: with the member's
+ * AccountId, or without one for the management account itself.
+ */
+export async function putAlternateContact(
+  endpoint: string,
+  managementAccountId: string,
+  accountId: string,
+  type: 'SECURITY' | 'BILLING' | 'OPERATIONS',
+  email: string,
+): Promise<void> {
+  const client = new AccountClient(clientOptions(endpoint, await actAs(endpoint, managementAccountId)));
+  await client.send(
+    new PutAlternateContactCommand({
+      ...(accountId === managementAccountId ? {} : { AccountId: accountId }),
+      AlternateContactType: type,
+      EmailAddress: email,
+      Name: `${type.toLowerCase()} contact`,
+      PhoneNumber: '+1-555-0100',
+      Title: 'Contact',
+    }),
+  );
 }
