@@ -54,8 +54,10 @@ const csv = workspacePackage(root, {
 
 // Mutation testing of the pure packages (their unit tests only): `npm run mutation`.
 // core's architecture test lints probe files through ESLint, a rule check rather than a behaviour test.
-addMutationTesting(core, { ignoreTests: ['/test/architecture.test.ts'], ignoreSources: ['src/index.ts'], breakThreshold: 50 });
-addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 50 });
+// Break thresholds sit above the first measurement (core 52.7 %) and below what the per-file runs now give;
+// raise them to a few points under the score of the next full run.
+addMutationTesting(core, { ignoreTests: ['/test/architecture.test.ts'], ignoreSources: ['src/index.ts'], breakThreshold: 60 });
+addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 70 });
 
 const awsAdapters = workspacePackage(root, {
   name: '@orgmeta/aws-adapters',
@@ -202,6 +204,9 @@ root.prettier?.addIgnorePattern('**/lib/');
 root.prettier?.addIgnorePattern('**/cdk.out/');
 root.prettier?.addIgnorePattern('**/*.d.ts');
 root.prettier?.addIgnorePattern('.nx/');
+// Stryker's sandboxes hold instrumented copies of a package while `npm run mutation` runs.
+root.prettier?.addIgnorePattern('**/.stryker-tmp*/');
+root.prettier?.addIgnorePattern('**/reports/');
 root.addTask('format', { description: 'Formats every TypeScript source with prettier', exec: "prettier --write '**/*.ts'" });
 root.tasks.tryFind('format')?.exec("prettier --write '**/*.tsx'");
 // The test command is what CI runs: it rebuilds everything rather than trust a cache.

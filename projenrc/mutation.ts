@@ -53,5 +53,5 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
     exec: 'stryker run stryker.config.json',
     receiveArgs: true,
   });
-  pkg.gitignore.exclude('/reports/', '/.stryker-tmp/');
+  pkg.gitignore.exclude('/reports/', '/.stryker-tmp*/');
 }
