@@ -112,7 +112,7 @@ describe('remediationHint, every stage and code family, word for word', () => {
       'cli',
       'OuPaths',
       'AccessDeniedException',
-      'Allow organizations:ListRoots, ListOrganizationalUnitsForParent and ListAccountsForParent in the policy of arn:aws:iam::111111111111:role/R (the reader role needs DescribeOrganization, ListAccounts, ListTagsForResource, and ListRoots/ListOrganizationalUnitsForParent/ListAccountsForParent for --ou-path / INCLUDE_OU_PATH).',
+      'Allow organizations:ListRoots, DescribeOrganizationalUnit, ListOrganizationalUnitsForParent and ListAccountsForParent in the policy of arn:aws:iam::111111111111:role/R (--ou-path / INCLUDE_OU_PATH needs them), or turn --ou-path / INCLUDE_OU_PATH off.',
     ],
     [
       'cli',
@@ -131,7 +131,7 @@ describe('remediationHint, every stage and code family, word for word', () => {
       'cli',
       'S3Upload',
       'AccessDenied',
-      'Allow the collector s3:PutObject on arn:aws:s3:::reports/org-accounts/*, and check --expected-bucket-owner / REPORT_BUCKET_OWNER if set.',
+      "Allow the collector s3:PutObject on arn:aws:s3:::reports/org-accounts/*. The bucket must belong to the collector's own account unless --expected-bucket-owner / REPORT_BUCKET_OWNER names its owner's account ID or --any-bucket-owner / REPORT_ANY_BUCKET_OWNER is set.",
     ],
     [
       'cli',
@@ -229,7 +229,7 @@ describe('remediationHint, every stage and code family, word for word', () => {
       'lambda',
       'OuPaths',
       'AccessDeniedException',
-      'Allow organizations:ListRoots, ListOrganizationalUnitsForParent and ListAccountsForParent in the policy of arn:aws:iam::111111111111:role/R (the reader role needs DescribeOrganization, ListAccounts, ListTagsForResource, and ListRoots/ListOrganizationalUnitsForParent/ListAccountsForParent for INCLUDE_OU_PATH).',
+      'Allow organizations:ListRoots, DescribeOrganizationalUnit, ListOrganizationalUnitsForParent and ListAccountsForParent in the policy of arn:aws:iam::111111111111:role/R (INCLUDE_OU_PATH needs them), or turn INCLUDE_OU_PATH off.',
     ],
     ['lambda', 'LocalWrite', 'EACCES', 'Check that the local output directory (LOCAL_OUTPUT_DIR) is writable and the disk has space.'],
     ['lambda', 'S3Upload', 'NoSuchBucket', 'Bucket reports does not exist; create it or fix REPORT_BUCKET_NAME.'],
@@ -243,7 +243,7 @@ describe('remediationHint, every stage and code family, word for word', () => {
       'lambda',
       'S3Upload',
       'AccessDenied',
-      'Allow the collector s3:PutObject on arn:aws:s3:::reports/org-accounts/*, and check REPORT_BUCKET_OWNER if set.',
+      "Allow the collector s3:PutObject on arn:aws:s3:::reports/org-accounts/*. The bucket must belong to the collector's own account unless REPORT_BUCKET_OWNER names its owner's account ID or REPORT_ANY_BUCKET_OWNER is set.",
     ],
     [
       'lambda',

@@ -1,4 +1,4 @@
-import { buildReport, summarizeRun, type Account, type TenantResult } from '../src';
+import { NO_DETAILS, buildReport, summarizeRun, type Account, type TenantResult } from '../src';
 
 function result(tenantId: string, status: 'succeeded' | 'failed', accounts: number): TenantResult {
   return { tenantId, tenantName: `t-${tenantId}`, status, accounts, durationMs: 1 };
@@ -50,7 +50,7 @@ describe('buildReport', () => {
       ORGANIZATION,
       [account('333333333333'), account('222222222222'), account('333333333333')],
       tags,
-      new Map([['333333333333', 'Root/Prod']]),
+      { ...NO_DETAILS, ouPaths: new Map([['333333333333', 'Root/Prod']]) },
       undefined,
       new Date('2024-05-01T12:00:00.000Z'),
     );
@@ -82,7 +82,7 @@ describe('buildReport', () => {
     ]);
     const accounts = [account('222222222222'), account('333333333333')];
     const at = new Date(0);
-    expect(buildReport(TENANT, ORGANIZATION, accounts, tags, new Map(), undefined, at).tagKeys).toEqual(['B', 'a', 'b']);
-    expect(buildReport(TENANT, ORGANIZATION, accounts, tags, new Map(), ['Owner'], at).tagKeys).toEqual(['Owner']);
+    expect(buildReport(TENANT, ORGANIZATION, accounts, tags, NO_DETAILS, undefined, at).tagKeys).toEqual(['B', 'a', 'b']);
+    expect(buildReport(TENANT, ORGANIZATION, accounts, tags, NO_DETAILS, ['Owner'], at).tagKeys).toEqual(['Owner']);
   });
 });
