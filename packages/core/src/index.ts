@@ -23,7 +23,19 @@ export {
   tenantTableFailure,
 } from './failures';
 export type { CollectionStage, FailureContext, RunSurroundings } from './failures';
-export { buildReport, collectRun, collectTenant, newRunId, planRun, startRun, summarizeRun, writeManifest } from './pipeline';
+export {
+  buildReport,
+  collectRun,
+  collectTenant,
+  newRunId,
+  planRun,
+  startRun,
+  summarizeRun,
+  writeManifest,
+  writeRunReport,
+} from './pipeline';
+export { MAX_ACCOUNTS_MISSING_IN_SUMMARY, loadBaseline, planTenantOutputs, selectedFormats, sha256Hex } from './tenant-outputs';
+export type { CsvOutputs, OutputDependencies, SnapshotFormatWriter, TenantOutputFacts, TenantOutputPlan } from './tenant-outputs';
 export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
 export { runPreflight, trustablePrincipal } from './preflight';
 export type { CheckResult, CheckStatus, PreflightDependencies, PreflightReport } from './preflight';
