@@ -2,6 +2,7 @@ import { COLLECT_SETTINGS, ConfigError, type CollectConfig, type ConfigRequireme
 import { resolveAwsRegion } from '@orgmeta/aws-adapters';
 import yargs, { type Argv, type Options } from 'yargs';
 import { runCheck } from './commands/check';
+import { runChanges } from './commands/changes';
 import { runCollect } from './commands/collect';
 import { runTenants } from './commands/tenants';
 import { loadEnvironment, secretValues } from './environment';
@@ -47,6 +48,7 @@ function settingOptions(flags: readonly string[]): Record<string, Options> {
 
 const ALL_FLAGS = COLLECT_SETTINGS.map((s) => s.flag);
 const SELECTION_FLAGS = ['table', 'tenant-status', 'tenant-service', 'tenant', 'role-name', 'external-id'];
+const CHANGES_FLAGS = ['bucket', 'prefix', 'expected-bucket-owner', 'upload', 'out-dir', 'tenant', 'max-attempts'];
 const CHECK_FLAGS = [
   ...SELECTION_FLAGS,
   'require-external-id',
@@ -125,8 +127,19 @@ export function buildCli(args: readonly string[]): Argv {
           .example('$0 check --table tenants --role-name OrgMetaReader --bucket my-reports', 'PASS/FAIL table with fixes')
           .example('$0 check --tenant 111122223333 --json', 'One new tenant, as JSON'),
       )
+      .command(
+        'changes',
+        'List the account changes of the latest run of each tenant (or of one run, or since a date), from S3 or the output folder',
+        (y) =>
+          y
+            .options(settingOptions(CHANGES_FLAGS))
+            .option('run-id', { type: 'string', describe: 'The changes of this run (its ID, from the summary)' })
+            .option('since', { type: 'string', describe: 'Every change detected from this UTC date (YYYY-MM-DD) to today' })
+            .example('$0 changes --bucket my-reports', 'The latest changes of every tenant')
+            .example('$0 changes --no-upload --out-dir reports --since 2024-05-01 --json', 'From the local output folder, as JSON'),
+      )
       .completion('completion', 'Print a bash/zsh completion script (source it from your shell profile)')
-      .demandCommand(1, 'Name a command: collect, tenants or check.')
+      .demandCommand(1, 'Name a command: collect, tenants, check or changes.')
       .strict()
       .help()
       .alias('h', 'help')
@@ -151,9 +164,16 @@ export async function runCli(args: readonly string[]): Promise<number> {
   const command = String(parsed._[0] ?? '');
   const argv = parsed as ParsedArgs;
   // --help, --version and completion print and end without running a command.
-  if (parsed.help || parsed.version || !['collect', 'tenants', 'check'].includes(command)) return EXIT_OK;
-  const context = await prepare(argv, command === 'tenants' ? { roleName: false, bucket: false } : { roleName: true, bucket: true });
+  if (parsed.help || parsed.version || !['collect', 'tenants', 'check', 'changes'].includes(command)) return EXIT_OK;
+  const requirements =
+    command === 'tenants'
+      ? { roleName: false, bucket: false }
+      : command === 'changes'
+        ? { roleName: false, bucket: true, table: false }
+        : { roleName: true, bucket: true };
+  const context = await prepare(argv, requirements);
   if (typeof context === 'number') return context;
+  if (command === 'changes') return runChanges(context);
   if (command === 'tenants') return runTenants(context);
   if (command === 'check') return runCheck(context);
   return runCollect(context);

@@ -1,15 +1,50 @@
-import type { RunSummary } from '@orgmeta/core';
+import type { RunSummary, TenantResult } from '@orgmeta/core';
 import { textTable } from './text-table';
 
+/** `+1 -0 ~2 (5 rows)`, `first snapshot`, or empty when changes were not detected for that tenant. */
+export function changesCell(t: TenantResult): string {
+  if (t.changes === undefined) return '';
+  if (t.changes === null) return 'first snapshot';
+  return `+${t.changes.added} -${t.changes.removed} ~${t.changes.modified} (${t.changes.total} rows)`;
+}
+
+/** `67% (1 missing)`: ACTIVE accounts carrying every required tag, and how many miss one. */
+export function coverageCell(t: TenantResult): string {
+  const c = t.tagCoverage;
+  if (!c) return '';
+  if (c.activeAccounts === 0) return 'no ACTIVE account';
+  return `${Math.floor((c.fullyTagged / c.activeAccounts) * 100)}% (${c.accountsMissing} missing)`;
+}
+
+export interface SummaryLocations {
+  readonly bucketName?: string;
+  readonly manifest?: string;
+  /** The run's HTML report, as a `file://` URL when it was saved locally, else its S3 URL. */
+  readonly report?: string;
+}
+
 /** The run for people; `--json` gives the same data for scripts. */
-export function formatSummary(summary: RunSummary, where: { readonly bucketName?: string; readonly manifest?: string }): string {
+export function formatSummary(summary: RunSummary, where: SummaryLocations): string {
+  const withChanges = summary.tenants.some((t) => t.changes !== undefined);
+  const withCoverage = summary.tenants.some((t) => t.tagCoverage !== undefined);
   const table = textTable(
-    ['TENANT', 'NAME', 'STATUS', 'ACCOUNTS', 'DURATION', 'REPORT / ERROR'],
+    [
+      'TENANT',
+      'NAME',
+      'STATUS',
+      'ACCOUNTS',
+      ...(withChanges ? ['CHANGES'] : []),
+      ...(withCoverage ? ['TAG COVERAGE'] : []),
+      'DURATION',
+      'REPORT / ERROR',
+    ],
     summary.tenants.map((t) => [
       t.tenantId,
       t.tenantName,
       t.status,
       String(t.accounts),
+      ...(withChanges ? [changesCell(t)] : []),
+      ...(withCoverage ? [coverageCell(t)] : []),
       `${(t.durationMs / 1000).toFixed(1)}s`,
       t.status === 'succeeded'
         ? t.s3Key
@@ -24,9 +59,12 @@ export function formatSummary(summary: RunSummary, where: { readonly bucketName?
   }
   for (const r of summary.invalidRecords) out.push(`Skipped item ${r.key}: ${r.reason}`);
   const { totals } = summary;
+  const changes = totals.changes === undefined ? '' : `, ${totals.changes} change(s)`;
   out.push(
-    `${totals.succeeded}/${totals.tenants} tenant(s) succeeded, ${totals.failed} failed, ${totals.accounts} account(s). Run ${summary.runId}.`,
+    `${totals.succeeded}/${totals.tenants} tenant(s) succeeded, ${totals.failed} failed, ${totals.accounts} account(s)${changes}. Run ${summary.runId}.`,
   );
+  if (summary.eventsError) out.push(`Change events: ${summary.eventsError}`);
   if (where.manifest) out.push(`Manifest: ${where.manifest}`);
+  if (where.report) out.push(`Report: ${where.report}`);
   return out.join('\n');
 }

@@ -6,7 +6,6 @@ import {
   ConfigError,
   type CallerIdentity,
   type ChangeEventSink,
-  type ObjectReader,
   type OutputDependencies,
   type CollectConfig,
   type Logger,
@@ -33,7 +32,7 @@ export interface AwsAdapters {
   readonly s3Sink?: S3ReportSink;
   readonly identity: CallerIdentity;
   /** Reads previous snapshots from the report bucket; present when the configuration uploads to S3. */
-  readonly s3Reader?: ObjectReader;
+  readonly s3Reader?: S3ObjectReader;
   /** Present when `--events-bus` / CHANGE_EVENTS_BUS names a bus. */
   readonly changeEvents?: ChangeEventSink;
 }

@@ -421,6 +421,8 @@ export function settingName(key: keyof CollectConfig, surface: Surface): string 
 export interface ConfigRequirements {
   readonly roleName: boolean;
   readonly bucket: boolean;
+  /** Default true; `orgmeta changes` reads only the output store. */
+  readonly table?: boolean;
 }
 
 /**
@@ -458,7 +460,7 @@ export function resolveCollectConfig(
       values[setting.key] = parsed;
     }
   }
-  if (values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
+  if (requirements.table !== false && values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
     problems.push('Missing tenant table: set --table or TENANTS_TABLE_NAME to the DynamoDB table of tenants.');
   }
   if (requirements.roleName && values.roleName === undefined && !problems.some((p) => p.includes('--role-name'))) {

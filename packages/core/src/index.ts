@@ -135,3 +135,5 @@ export type {
   TenantReportDetails,
 } from './run-report';
 export { RUN_REPORT_CONTENT_TYPE, runReportKey, tagCoverageKey } from './run-report-layout';
+export { daysBetween, findChanges, runIdDate } from './changes-query';
+export type { ChangesFound, ChangesParser, ChangesQuery, ObjectLister } from './changes-query';

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { SecretMasker, TenantSourceError, collectRun, type RunOutcome } from '@orgmeta/core';
 import type { CommandContext } from '../cli';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
@@ -6,6 +7,7 @@ import { formatSummary } from '../summary-table';
 import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
 import { accountsCsvRenderer } from '@orgmeta/csv';
 import { LocalFileReportSink } from '../local-report-sink';
+import { cliOutputs } from '../outputs';
 
 /** `orgmeta collect`: the main job. */
 export async function runCollect(context: CommandContext): Promise<number> {
@@ -35,6 +37,7 @@ export async function runCollect(context: CommandContext): Promise<number> {
       secrets: new SecretMasker([config.externalId]),
       logger,
       render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
+      outputs: cliOutputs(config),
       sinks: config.saveLocal ? [new LocalFileReportSink(config.localOutputDir)] : [],
       onThrottle: () => progress?.throttled(),
     });
@@ -61,12 +64,15 @@ export async function runCollect(context: CommandContext): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
 
-  const { summary, manifest } = outcome;
+  const { summary, manifest, report } = outcome;
   if (argv.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else if (!argv.quiet) {
     const manifestWhere = manifest.s3Key ? `s3://${config.bucketName}/${manifest.s3Key}` : manifest.localPath;
-    process.stdout.write(`${formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere })}\n`);
+    const reportWhere = report?.localPath
+      ? pathToFileURL(report.localPath).href
+      : report?.s3Key && `s3://${config.bucketName}/${report.s3Key}`;
+    process.stdout.write(`${formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere, report: reportWhere })}\n`);
   }
   if (interruptedBy) return EXIT_INTERRUPTED[interruptedBy] ?? EXIT_TENANT_FAILED;
   return summary.totals.failed > 0 || manifest.error ? EXIT_TENANT_FAILED : EXIT_OK;
