@@ -7,6 +7,7 @@ import {
   startRun,
   summarizeRun,
   writeManifest,
+  writeRunReport,
   type InvalidRecord,
   type TenantResult,
 } from '@orgmeta/core';
@@ -84,6 +85,7 @@ export async function writeRunManifest(
     new Date(),
   );
   const manifest = await writeManifest(summary, config, deps);
+  await writeRunReport(summary, config, deps);
   if (summary.totals.failed > 0 || manifest.error) {
     throw new RunFailedError(
       `Run ${summary.runId}: ${summary.totals.failed} of ${summary.totals.tenants} tenant(s) failed${manifest.error ? `; ${manifest.error}` : ''}`,

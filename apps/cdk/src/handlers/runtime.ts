@@ -1,6 +1,8 @@
 import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
 import { resolveCollectConfig, type CollectConfig, type LogFields, type Logger, type PipelineDependencies } from '@orgmeta/core';
-import { accountsCsvRenderer } from '@orgmeta/csv';
+import { accountsCsvRenderer, csvOutputs } from '@orgmeta/csv';
+import { renderRunReport } from '@orgmeta/html-report';
+import { parquetSnapshotFormat } from '@orgmeta/parquet';
 
 /** One JSON object per line on stdout: Lambda's JSON log format keeps it structured. */
 export class LambdaJsonLogger implements Logger {
@@ -50,6 +52,8 @@ export function lambdaRuntime(env: NodeJS.ProcessEnv = process.env): LambdaRunti
     surface: 'lambda',
     logger: new LambdaJsonLogger(),
     render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
+    // The same renderers as the CLI; the baseline is read from the report bucket, events go to CHANGE_EVENTS_BUS.
+    outputs: { csv: csvOutputs({ escapeFormulas: config.escapeFormulas }), formats: [parquetSnapshotFormat], renderRunReport },
   });
   runtime = { config, deps };
   return runtime;
