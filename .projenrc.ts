@@ -4,10 +4,11 @@ import { PARQUET_ESM_MODULES, importsEsm, jestTranspilesEsm } from './projenrc/e
 import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/versions';
 import { workspacePackage } from './projenrc/workspace-package';
 
-// One moto server per test run of a package, started and stopped by jest (see packages/test-support/src/jest).
+// One moto server per test run of a package, started and stopped by jest (see packages/test-support/src/jest);
+// jest resolves these through the package's exports, never by a path into its build.
 const MOTO_FOR_JEST = {
-  setup: '../../packages/test-support/lib/jest/global-setup.js',
-  teardown: '../../packages/test-support/lib/jest/global-teardown.js',
+  setup: '@orgmeta/test-support/jest/global-setup',
+  teardown: '@orgmeta/test-support/jest/global-teardown',
 };
 
 const root = new typescript.TypeScriptProject({
@@ -32,7 +33,7 @@ const root = new typescript.TypeScriptProject({
   devDeps: [NODE_TYPES, 'nx@24.0.6', 'eslint@^9', 'typescript-eslint@^8'],
 });
 root.package.addField('private', true);
-root.package.addField('workspaces', ['packages/*', 'apps/*']);
+root.package.addField('workspaces', ['packages/*', 'apps/*', 'tools']);
 
 const core = workspacePackage(root, {
   name: '@orgmeta/core',
@@ -80,6 +81,12 @@ const testSupport = workspacePackage(root, {
     `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
   ],
   testTimeout: 60_000,
+  // What other packages may use: the API, and the jest hooks that start and stop moto.
+  exports: {
+    '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+    './jest/global-setup': './lib/jest/global-setup.js',
+    './jest/global-teardown': './lib/jest/global-teardown.js',
+  },
 });
 // The EventBridge sink and the S3 object reader are tested against the shared moto server.
 awsAdapters.addDevDeps(`${testSupport.package.packageName}@0.0.0`);
@@ -157,6 +164,15 @@ const cdk = workspacePackage(root, {
   testTimeout: 180_000,
   jestGlobalSetup: MOTO_FOR_JEST,
 });
+// The demo and the benchmark: user-facing scripts run from the root (`npm run demo`, `npm run bench`).
+workspacePackage(root, {
+  name: '@orgmeta/tools',
+  outdir: 'tools',
+  description: 'The demo and the benchmark: run the real orgmeta CLI against a local AWS emulator.',
+  workspaceDeps: [testSupport, cli],
+  testTimeout: 120_000,
+});
+
 new JsonFile(cdk, 'cdk.json', {
   obj: {
     app: 'node lib/main.js',
@@ -205,7 +221,7 @@ root.testTask.reset();
 root.testTask.env('NX_NO_CLOUD', 'true');
 root.testTask.env('NX_TUI', 'false');
 root.testTask.exec('bash scripts/ensure-moto.sh');
-root.testTask.exec('eslint --max-warnings 0 packages apps');
+root.testTask.exec('eslint --max-warnings 0 packages apps tools');
 // Layout of the TypeScript sources (generated JSON/YAML is projen's to format).
 root.testTask.exec("prettier --check '**/*.ts'");
 root.testTask.exec("prettier --check '**/*.tsx'");
@@ -219,14 +235,14 @@ root.tasks.tryFind('format')?.exec("prettier --write '**/*.tsx'");
 root.testTask.exec('nx run-many -t test --output-style=stream --parallel=2 --skip-nx-cache');
 root.addTask('demo', {
   description: 'Runs `orgmeta collect` against a local AWS emulator with sample tenants',
-  steps: [{ exec: 'bash scripts/ensure-moto.sh' }, { spawn: 'compile' }, { exec: 'node packages/test-support/lib/demo.js' }],
+  steps: [{ exec: 'bash scripts/ensure-moto.sh' }, { spawn: 'compile' }, { exec: 'node tools/lib/demo.js' }],
 });
 root.addTask('bench', {
   description: 'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts)',
   steps: [
     { exec: 'bash scripts/ensure-moto.sh' },
     { spawn: 'compile' },
-    { exec: 'node packages/test-support/lib/bench.js', receiveArgs: true },
+    { exec: 'node tools/lib/bench.js', receiveArgs: true },
     { exec: 'node apps/cdk/lib/bundle-size.js' },
   ],
 });

@@ -58,8 +58,14 @@ const FORBIDDEN_IMPORTS: Record<string, { group: string[]; message: string }> = 
     message: 'apps/cdk ships core, csv and aws-adapters only; test support stays in tests.',
   },
   'apps/cli/src': {
-    group: ['@orgmeta/cdk', '@orgmeta/test-support'],
+    group: ['@orgmeta/cdk', '@orgmeta/test-support', '@orgmeta/tools'],
     message: 'apps/cli ships core, csv and aws-adapters only; test support stays in tests.',
+  },
+  // Later entries replace the rule for their files, so this one repeats the apps/cli/src group.
+  'apps/cli/src/commands': {
+    group: ['@orgmeta/cdk', '@orgmeta/test-support', '@orgmeta/tools', '../cli', '../cli.js'],
+    message:
+      'apps/cli ships core, csv and aws-adapters only; a command takes its shared types from ../command (cli.ts imports the commands, never the reverse).',
   },
 };
 
@@ -109,7 +115,7 @@ export function addEslintConfig(root: Project): void {
       "      'no-console': 'error',",
       '    },',
       '  },',
-      "  { files: ['**/test/**/*.ts', 'packages/test-support/**/*.ts'], rules: { 'no-console': 'off' } },",
+      "  { files: ['**/test/**/*.ts', 'packages/test-support/**/*.ts', 'tools/**/*.ts'], rules: { 'no-console': 'off' } },",
       ...[...allowLists, ...restrictions, CORE_PROCESS_RULES].map((r) => `  ${JSON.stringify(r)},`),
       ');',
     ],

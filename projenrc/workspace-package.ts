@@ -13,8 +13,10 @@ export interface WorkspacePackageOptions {
   readonly workspaceDeps?: typescript.TypeScriptProject[];
   /** Workspace packages used only by tests and scripts. */
   readonly workspaceDevDeps?: typescript.TypeScriptProject[];
-  /** Jest globalSetup/globalTeardown modules (relative to the package), e.g. to start moto once. */
+  /** Jest globalSetup/globalTeardown modules, by package export (e.g. `@orgmeta/test-support/jest/global-setup`), e.g. to start moto once. */
   readonly jestGlobalSetup?: { readonly setup: string; readonly teardown: string };
+  /** package.json `exports`: the only entry points other packages may use. */
+  readonly exports?: Record<string, string | Record<string, string>>;
   readonly bin?: Record<string, string>;
   /** Jest testTimeout in ms; e2e suites talk to moto and need more. */
   readonly testTimeout?: number;
@@ -74,7 +76,7 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
         testTimeout: options.testTimeout ?? 5_000,
         collectCoverage: false,
         ...(options.jestGlobalSetup
-          ? { globalSetup: `<rootDir>/${options.jestGlobalSetup.setup}`, globalTeardown: `<rootDir>/${options.jestGlobalSetup.teardown}` }
+          ? { globalSetup: options.jestGlobalSetup.setup, globalTeardown: options.jestGlobalSetup.teardown }
           : {}),
       },
     },
@@ -86,6 +88,7 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
   }
   pkg.package.addField('version', '0.0.0');
   pkg.package.addField('private', true);
+  if (options.exports) pkg.package.addField('exports', options.exports);
   // Type-check the tests too, since ts-jest only transpiles them.
   const typecheck = pkg.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' });
   pkg.testTask.prependSpawn(typecheck);

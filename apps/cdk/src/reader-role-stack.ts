@@ -2,7 +2,11 @@ import { CfnOutput, CfnParameter, Stack, Validations, type StackProps } from 'aw
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-/** Everything the collector reads in a tenant's organization, and nothing else. */
+/**
+ * Exactly the Organizations calls the collector makes in a tenant's organization (the
+ * adapters' SdkOrganizationReader; a test keeps the two lists equal): the first three for
+ * every run, the last three for --ou-path / INCLUDE_OU_PATH.
+ */
 export const READER_ACTIONS = [
   'organizations:DescribeOrganization',
   'organizations:ListAccounts',
@@ -10,7 +14,6 @@ export const READER_ACTIONS = [
   'organizations:ListRoots',
   'organizations:ListOrganizationalUnitsForParent',
   'organizations:ListAccountsForParent',
-  'organizations:DescribeOrganizationalUnit',
 ];
 
 /**

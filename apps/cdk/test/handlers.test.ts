@@ -11,14 +11,19 @@ import {
 } from '@orgmeta/test-support';
 import { parse } from 'csv-parse/sync';
 import { handler } from '../src/handlers/collect-all';
+import { DEADLINE_MARGIN_MS } from '../src/handlers/deadline';
+import { lambdaComposition, resetLambdaComposition } from '../src/handlers/composition';
 import { collectOneTenant, listTenants, writeRunManifest } from '../src/handlers/fanout';
-import { resetLambdaRuntime } from '../src/handlers/runtime';
 
 const TABLE = 'lambda-tenants';
 const BUCKET = 'lambda-reports';
 const GOOD = '106000000001';
 const ALSO_GOOD = '106000000002';
 const NO_ORG = '106000000003';
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+/** The part of Lambda's context the handler uses, with a fixed remaining time. */
+const lambdaContext = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs });
 
 /** The Lambda's environment: the same variables as the CLI, pointed at moto. */
 function useEnvironment(extra: Record<string, string>): void {
@@ -28,7 +33,7 @@ function useEnvironment(extra: Record<string, string>): void {
     { TENANTS_TABLE_NAME: TABLE, CROSS_ACCOUNT_ROLE_NAME: 'OrgMetaReader', REPORT_BUCKET_NAME: BUCKET },
     extra,
   );
-  resetLambdaRuntime();
+  resetLambdaComposition();
 }
 
 describe('Lambda handlers against moto', () => {
@@ -50,16 +55,28 @@ describe('Lambda handlers against moto', () => {
     await createBucket(motoEndpoint(), BUCKET);
   });
   // Handlers log JSON lines to stdout; keep them for assertions, out of the test output.
+  let environmentBefore: NodeJS.ProcessEnv;
   beforeEach(() => {
+    environmentBefore = { ...process.env };
     stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   });
-  afterEach(() => stdout.mockRestore());
+  afterEach(() => {
+    stdout.mockRestore();
+    // Each test sets its own variables; none leaks into the next.
+    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
+    Object.assign(process.env, environmentBefore);
+  });
 
   const logLines = () => stdout.mock.calls.map(([line]) => String(line));
+  /** Embedded Metric Format records: lines CloudWatch turns into metrics. */
+  const metricRecords = () =>
+    logLines()
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((record) => '_aws' in record);
 
   it('single mode: writes every report and the manifest, then fails the invocation because a tenant failed', async () => {
     useEnvironment({ REPORT_PREFIX: 'single/' });
-    const failure = handler();
+    const failure = handler({}, lambdaContext(FIFTEEN_MINUTES));
     await expect(failure).rejects.toMatchObject({ name: 'RunFailedError' });
     await expect(failure).rejects.toThrow('1 tenant(s) failed: 106000000003 (AWSOrganizationsNotInUseException)');
     const keys = await s3().keys(BUCKET);
@@ -82,12 +99,105 @@ describe('Lambda handlers against moto', () => {
     );
     for (const line of logLines()) expect(() => JSON.parse(line)).not.toThrow();
     expect(logLines().join('')).not.toContain('lambda-external-id');
+    expect(metricRecords()).toEqual([]);
   });
 
   it('single mode: succeeds when every tenant succeeds', async () => {
     await seedTenantTable(motoEndpoint(), 'lambda-ok-tenants', [tenantItem(GOOD), tenantItem(ALSO_GOOD)]);
-    useEnvironment({ REPORT_PREFIX: 'single-ok/', TENANTS_TABLE_NAME: 'lambda-ok-tenants' });
-    await expect(handler()).resolves.toMatchObject({ tenants: 2, succeeded: 2, failed: 0, accounts: 3 });
+    useEnvironment({ REPORT_PREFIX: 'single-ok/', TENANTS_TABLE_NAME: 'lambda-ok-tenants', COLLECTOR_NAME: 'OrgmetaCollector' });
+    const totals = await handler({}, lambdaContext(FIFTEEN_MINUTES));
+    expect(totals).toMatchObject({ tenants: 2, succeeded: 2, failed: 0, accounts: 3 });
+    // The record the NoSuccessfulRun alarm counts.
+    expect(metricRecords()).toEqual([
+      {
+        _aws: {
+          Timestamp: expect.any(Number),
+          CloudWatchMetrics: [{ Namespace: 'Orgmeta', Dimensions: [['Collector']], Metrics: [{ Name: 'RunsSucceeded', Unit: 'Count' }] }],
+        },
+        Collector: 'OrgmetaCollector',
+        RunsSucceeded: 1,
+        runId: totals.runId,
+      },
+    ]);
+  });
+
+  it('single mode: stops before the Lambda timeout, writes the manifest and names the unfinished tenants', async () => {
+    // Prepare: the invocation has no more time than the margin kept for the manifest.
+    useEnvironment({ REPORT_PREFIX: 'deadline/', TENANTS_TABLE_NAME: TABLE });
+    // Act
+    const failure = handler({}, lambdaContext(DEADLINE_MARGIN_MS));
+    // Assess
+    await expect(failure).rejects.toMatchObject({ name: 'RunDeadlineError', unfinishedTenantIds: [GOOD, ALSO_GOOD, NO_ORG] });
+    await expect(failure).rejects.toThrow(
+      `stopped 60 s before the Lambda timeout with 3 tenant(s) unfinished: ${GOOD}, ${ALSO_GOOD}, ${NO_ORG}; the manifest deadline/dt=`,
+    );
+    const keys = await s3().keys(BUCKET);
+    const manifestKey = keys.find((k) => k.startsWith(`deadline/dt=${today()}/_manifests/`)) ?? '';
+    const manifest: RunSummary = JSON.parse(await s3().text(BUCKET, manifestKey));
+    expect(manifest.tenants.map((t) => [t.tenantId, t.error?.code])).toEqual([
+      [GOOD, 'InterruptedError'],
+      [ALSO_GOOD, 'InterruptedError'],
+      [NO_ORG, 'InterruptedError'],
+    ]);
+    expect(keys.filter((k) => k.startsWith('deadline/') && k.endsWith('.csv'))).toEqual([]);
+    expect(metricRecords()).toEqual([]);
+  });
+
+  it('fan-out: a failed tenant result stays small whatever the error says (100 KB AWS message)', async () => {
+    const proxy = await startFaultProxy({
+      target: motoEndpoint(),
+      rules: [
+        {
+          when: (c) => c.operation === 'DescribeOrganization',
+          respond: { kind: 'error', status: 400, code: 'AccessDeniedException', message: `denied ${'x'.repeat(100 * 1024)}` },
+        },
+      ],
+    });
+    let result: Awaited<ReturnType<typeof collectOneTenant>>;
+    try {
+      useEnvironment({ REPORT_PREFIX: 'huge-error/', TENANTS_TABLE_NAME: TABLE, AWS_MAX_ATTEMPTS: '1' });
+      process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+      resetLambdaComposition();
+      result = await collectOneTenant({ runId: 'r3', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } });
+    } finally {
+      await proxy.stop();
+    }
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'AccessDeniedException' } });
+    expect(result.error?.message).toMatch(/^DescribeOrganization failed: denied x+… \(\d+ more characters\)$/);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(2048);
+  });
+
+  it('fan-out: an error outside the collection (table unreadable) becomes a bounded failed result, not a stack trace in the state', async () => {
+    useEnvironment({ REPORT_PREFIX: 'no-table/', TENANTS_TABLE_NAME: 'lambda-no-such-table' });
+    const result = await collectOneTenant({ runId: 'r4', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } });
+    expect(result).toMatchObject({ tenantId: GOOD, status: 'failed', accounts: 0, error: { code: 'ResourceNotFoundException' } });
+    expect(result.error?.message).toContain('Could not read tenant table lambda-no-such-table');
+    expect(result.error?.hint).toContain('TENANTS_TABLE_NAME');
+    expect(JSON.stringify(result)).not.toMatch(/\n|    at /);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(2048);
+  });
+
+  it('fan-out: the list step bounds what the table says before it enters the state', async () => {
+    await seedTenantTable(motoEndpoint(), 'lambda-hostile-tenants', [
+      tenantItem(GOOD, { name: `n\n${'a'.repeat(10_000)}` }),
+      tenantItem(`1${'2'.repeat(50_000)}`),
+    ]);
+    useEnvironment({ REPORT_PREFIX: 'hostile/', TENANTS_TABLE_NAME: 'lambda-hostile-tenants' });
+    const run = await listTenants();
+    expect(run.tenants).toHaveLength(1);
+    expect(run.tenants[0].tenantName).toMatch(/^n\\na+… \(\d+ more characters\)$/);
+    expect(run.invalidRecords).toHaveLength(1);
+    expect(Buffer.byteLength(JSON.stringify(run))).toBeLessThan(2048);
+  });
+
+  it('single mode: with REQUIRE_EXTERNAL_ID=true (the stack default) a tenant without an ExternalId is refused, the others collected', async () => {
+    useEnvironment({ REPORT_PREFIX: 'require-id/', TENANTS_TABLE_NAME: TABLE, REQUIRE_EXTERNAL_ID: 'true' });
+    const failure = handler({}, lambdaContext(FIFTEEN_MINUTES));
+    await expect(failure).rejects.toThrow(`2 tenant(s) failed: ${ALSO_GOOD} (ExternalIdMissing), ${NO_ORG} (ExternalIdMissing)`);
+    const keys = await s3().keys(BUCKET);
+    expect(keys.filter((k) => k.startsWith('require-id/') && k.endsWith('.csv'))).toEqual([
+      `require-id/dt=${today()}/tenant_id=${GOOD}/accounts.csv`,
+    ]);
   });
 
   it('fan-out: list -> collect each -> manifest, with no ExternalId in the state', async () => {
@@ -111,10 +221,14 @@ describe('Lambda handlers against moto', () => {
     }) as Record<string, string>[];
     expect(rows.map((r) => r.account_name).sort()).toEqual(['good-member', 'master']);
     await expect(writeRunManifest({ ...run, results })).rejects.toThrow(`Run ${run.runId}: 1 of 3 tenant(s) failed`);
+    expect(metricRecords()).toEqual([]);
     const manifest: RunSummary = JSON.parse(
       await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/_manifests/${run.runId}.json`),
     );
     expect(manifest.tenants.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'failed']);
+    // Without the failed tenant the run succeeds, and says so in its metric.
+    await expect(writeRunManifest({ ...run, results: results.slice(0, 2) })).resolves.toEqual({ runId: run.runId, failed: 0 });
+    expect(metricRecords()).toEqual([expect.objectContaining({ Collector: 'orgmeta', RunsSucceeded: 1, runId: run.runId })]);
   });
 
   it('fan-out: a tenant that stays throttled is thrown back to Step Functions to retry later', async () => {
@@ -128,13 +242,110 @@ describe('Lambda handlers against moto', () => {
     try {
       useEnvironment({ REPORT_PREFIX: 'throttled/', TENANTS_TABLE_NAME: TABLE, AWS_MAX_ATTEMPTS: '1' });
       process.env.AWS_ENDPOINT_URL = proxy.endpoint;
-      resetLambdaRuntime();
+      resetLambdaComposition();
       await expect(
         collectOneTenant({ runId: 'r1', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } }),
       ).rejects.toMatchObject({ name: 'TenantThrottledError' });
     } finally {
       await proxy.stop();
-      delete process.env.AWS_MAX_ATTEMPTS;
     }
+  });
+
+  it('fan-out: a tenant that left the table since the list step fails on its own, with a reason', async () => {
+    useEnvironment({ REPORT_PREFIX: 'left/', TENANTS_TABLE_NAME: TABLE });
+    const result = await collectOneTenant({
+      runId: 'r2',
+      startedAt: new Date().toISOString(),
+      tenant: { tenantId: '106000000099', tenantName: 'gone' },
+    });
+    expect(result).toMatchObject({
+      tenantId: '106000000099',
+      tenantName: 'gone',
+      status: 'failed',
+      error: { code: 'TenantNotSelected', message: 'The tenant left the selection while the run was under way.' },
+    });
+  });
+});
+
+describe('Lambda composition and logs', () => {
+  let stdout: jest.SpyInstance;
+  let environmentBefore: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    environmentBefore = { ...process.env };
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    stdout.mockRestore();
+    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
+    Object.assign(process.env, environmentBefore);
+    resetLambdaComposition();
+  });
+  const logRecords = () => stdout.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+
+  it('is built once per container and hands its one masker, seeded with the run-wide ExternalId, to the pipeline', () => {
+    useEnvironment({ CROSS_ACCOUNT_EXTERNAL_ID: 'run-wide-external-id' });
+    const composition = lambdaComposition();
+    expect(lambdaComposition()).toBe(composition);
+    expect(composition.deps.secrets).toBe(composition.secrets);
+    expect(composition.deps.logger).toBe(composition.logger);
+    expect(composition.secrets.mask('id=run-wide-external-id')).toBe('id=***');
+  });
+
+  it('refuses a LOG_LEVEL it does not know, naming the variable', () => {
+    useEnvironment({ LOG_LEVEL: 'verbose' });
+    expect(() => lambdaComposition()).toThrow('Invalid LOG_LEVEL: "verbose" is not one of DEBUG, INFO, WARN, ERROR.');
+  });
+
+  it("masks the run-wide ExternalId and each tenant's own in every line, and logs DEBUG only when LOG_LEVEL asks", async () => {
+    // Prepare: AWS quotes both ExternalIds back in its error for GOOD's AssumeRole.
+    await seedTenantTable(motoEndpoint(), 'lambda-secret-tenants', [tenantItem(GOOD, { externalId: 'tenant-own-external-id' })]);
+    const proxy = await startFaultProxy({
+      target: motoEndpoint(),
+      rules: [
+        {
+          when: (c) => c.operation === 'AssumeRole',
+          respond: {
+            kind: 'error',
+            status: 403,
+            code: 'AccessDenied',
+            message: 'ExternalId tenant-own-external-id (run-wide run-wide-external-id) does not match the role trust policy',
+          },
+        },
+      ],
+    });
+    try {
+      useEnvironment({
+        REPORT_PREFIX: 'secrets/',
+        TENANTS_TABLE_NAME: 'lambda-secret-tenants',
+        CROSS_ACCOUNT_EXTERNAL_ID: 'run-wide-external-id',
+        LOG_LEVEL: 'debug',
+        AWS_MAX_ATTEMPTS: '1',
+      });
+      process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+      resetLambdaComposition();
+      // Act
+      await expect(handler({}, lambdaContext(FIFTEEN_MINUTES))).rejects.toMatchObject({ name: 'RunFailedError' });
+    } finally {
+      await proxy.stop();
+    }
+    // Assess
+    const records = logRecords();
+    const output = JSON.stringify(records);
+    expect(output).not.toContain('tenant-own-external-id');
+    expect(output).not.toContain('run-wide-external-id');
+    expect(records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'DEBUG', message: 'Collecting tenant', tenantId: GOOD }),
+        expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('ExternalId *** (run-wide ***) does not match') }),
+      ]),
+    );
+  });
+
+  it('logs no DEBUG lines at the default level', async () => {
+    await seedTenantTable(motoEndpoint(), 'lambda-quiet-tenants', [tenantItem(ALSO_GOOD)]);
+    useEnvironment({ REPORT_PREFIX: 'quiet/', TENANTS_TABLE_NAME: 'lambda-quiet-tenants' });
+    await handler({}, lambdaContext(FIFTEEN_MINUTES));
+    expect(logRecords().map((r) => r.level)).not.toContain('DEBUG');
+    expect(logRecords().length).toBeGreaterThan(0);
   });
 });

@@ -1,35 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src/main';
+import { Match } from 'aws-cdk-lib/assertions';
 import { READER_ACTIONS } from '../src/reader-role-stack';
+import { partitionArn, stateMachineDefinition, statementsOf, synthApp } from './synth-app';
 
-/** The app as `cdk synth` builds it (cdk-nag included), without bundling the Lambdas. */
-function synthApp(context: Record<string, string> = {}) {
-  const app = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
-  // cdk-nag runs as a validation plugin: any unacknowledged finding makes synth throw.
-  app.synth();
-  return {
-    collector: Template.fromStack(app.node.findChild('OrgmetaCollector') as Stack),
-    reader: Template.fromStack(app.node.findChild('OrgmetaTenantReaderRole') as Stack),
-  };
-}
-
-/** Every policy statement of a role's inline/default policies, as [actions, resource]. */
-function statementsOf(template: Template, rolePrefix: string): { Action: string | string[]; Resource: unknown }[] {
-  const policies = template.findResources('AWS::IAM::Policy');
-  return Object.entries(policies)
-    .filter(([id]) => id.startsWith(rolePrefix))
-    .flatMap(
-      ([, policy]) =>
-        (policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties
-          .PolicyDocument.Statement,
-    );
-}
-
-const partitionArn = (...parts: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] });
 const TABLE_ARN = partitionArn(':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/orgmeta-tenants');
 const READER_ROLES = partitionArn(':iam::*:role/OrgMetaReader');
 const REPORT_OBJECTS = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/*']] };
+const READ_TABLE = ['dynamodb:DescribeTable', 'dynamodb:Scan'];
+const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 7200 };
 const logWrite = (logGroup: string) => ({
   Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
   Resource: { 'Fn::GetAtt': [expect.stringMatching(`^${logGroup}`), 'Arn'] },
@@ -59,10 +36,10 @@ describe('CollectorStack, single mode', () => {
     collector.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('gives the collector exactly: Scan on the table, AssumeRole on the reader role, PutObject under the prefix', () => {
+  it('gives the collector exactly: DescribeTable and Scan on the table, AssumeRole on the reader role, PutObject under the prefix', () => {
     expect(statementsOf(collector, 'CollectorRole')).toEqual([
       expect.objectContaining(logWrite('CollectorLogs')),
-      expect.objectContaining({ Action: 'dynamodb:Scan', Resource: TABLE_ARN }),
+      expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
     ]);
@@ -93,11 +70,16 @@ describe('CollectorStack, single mode', () => {
     });
   });
 
-  it('schedules the Lambda daily at 02:00 UTC with no retry, and alarms on errors', () => {
+  it('schedules the Lambda daily at 02:00 UTC with a retry policy and a dead-letter queue, and alarms on errors', () => {
     collector.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 2 * * ? *)',
       ScheduleExpressionTimezone: 'Etc/UTC',
-      Target: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Collector'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } },
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Collector'), 'Arn'] },
+        RetryPolicy: SCHEDULE_RETRY_POLICY,
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScheduleDeadLetterQueue'), 'Arn'] } },
+        RoleArn: Match.anyValue(),
+      },
     });
     collector.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
@@ -149,13 +131,7 @@ describe('CollectorStack, fanout mode', () => {
   const { collector } = synthApp({ mode: 'fanout', maxConcurrency: '7' });
 
   it('runs list -> Map (bounded, per-tenant retry on throttling, failures caught) -> manifest, refusing to overlap', () => {
-    const [machine] = Object.values(collector.findResources('AWS::StepFunctions::StateMachine')) as {
-      Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } };
-    }[];
-    // Tokens (ARNs) sit inside JSON strings: stand them in with plain text to parse the rest.
-    const definition = JSON.parse(
-      machine.Properties.DefinitionString['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''),
-    );
+    const definition = stateMachineDefinition(collector);
     expect(definition.StartAt).toBe('FindRunningExecutions');
     expect(definition.States.FindRunningExecutions.Parameters).toEqual({
       'StateMachineArn.$': '$$.StateMachine.Id',
@@ -176,17 +152,24 @@ describe('CollectorStack, fanout mode', () => {
       ]),
     );
     expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.taskError', Next: 'TenantTaskFailed' }]);
+    // A failed task's entry keeps the error name only: the Cause (stack traces, AWS messages of any length) never reaches the Map output.
+    expect(map.ItemProcessor.States.TenantTaskFailed.Parameters.error).toEqual({
+      'code.$': '$.taskError.Error',
+      'message.$': "States.Format('The tenant task failed after its retries with {}.', $.taskError.Error)",
+      hint: 'See the CollectTenant logs of this run for the cause; the next run collects the tenant again.',
+    });
+    expect(JSON.stringify(definition)).not.toContain('taskError.Cause');
     expect(map.Next).toBe('WriteManifestTask');
   });
 
   it('splits the permissions: list reads the table, collect assumes and writes, manifest only writes', () => {
     expect(statementsOf(collector, 'ListTenantsRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      'dynamodb:Scan',
+      READ_TABLE,
     ]);
     expect(statementsOf(collector, 'CollectTenantRole')).toEqual([
       expect.objectContaining(logWrite('CollectTenantLogs')),
-      expect.objectContaining({ Action: 'dynamodb:Scan', Resource: TABLE_ARN }),
+      expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
     ]);
@@ -210,9 +193,9 @@ describe('CollectorStack, fanout mode', () => {
     );
   });
 
-  it('starts executions from the schedule without retries, and alarms on failed executions', () => {
+  it('starts executions from the schedule with a retry policy and a dead-letter queue, and alarms on failed executions', () => {
     collector.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Collector') }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Collector') }, RetryPolicy: SCHEDULE_RETRY_POLICY }),
     });
     collector.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 1 });
     collector.resourceCountIs('AWS::Lambda::Function', 3);
@@ -222,7 +205,7 @@ describe('CollectorStack, fanout mode', () => {
 describe('TenantReaderRoleStack', () => {
   const { reader } = synthApp();
 
-  it('trusts only the collector role, with the ExternalId, and only reads Organizations', () => {
+  it('trusts only the collector role, with the ExternalId, and only reads Organizations as the collector does', () => {
     reader.hasResourceProperties('AWS::IAM::Role', {
       RoleName: { Ref: 'RoleName' },
       AssumeRolePolicyDocument: {
@@ -249,7 +232,6 @@ describe('TenantReaderRoleStack', () => {
       'organizations:ListRoots',
       'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListAccountsForParent',
-      'organizations:DescribeOrganizationalUnit',
     ]);
     reader.hasParameter('ExternalId', { NoEcho: true, Type: 'String' });
   });

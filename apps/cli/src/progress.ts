@@ -1,5 +1,12 @@
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { TenantResult } from '@orgmeta/core';
+import { Format, MultiBar, Presets, type GenericFormatter, type SingleBar } from 'cli-progress';
+import { displaySafe, type TenantResult } from '@orgmeta/core';
+
+// Fits an 80-column terminal even with large counts.
+const FORMAT = 'Collecting {bar} {value}/{total} tenants, {failed} failed, {accounts} accounts, {throttles} throttled';
+
+/** The progress line, like every other line of output, cannot carry a control character or a huge value. */
+const safeProgressLine: GenericFormatter = (options, params, payload) =>
+  displaySafe(Format.Formatter({ ...options, format: FORMAT }, params, payload));
 
 /**
  * Live progress on a TTY (stderr): tenants done/failed, accounts collected, throttles seen.
@@ -17,8 +24,7 @@ export class ProgressDisplay {
     this.bars = new MultiBar(
       {
         stream,
-        // Fits an 80-column terminal even with large counts.
-        format: 'Collecting {bar} {value}/{total} tenants, {failed} failed, {accounts} accounts, {throttles} throttled',
+        format: safeProgressLine,
         barsize: 16,
         hideCursor: true,
         // Our own SIGINT/SIGTERM handling stops the run and then this display.
@@ -32,8 +38,9 @@ export class ProgressDisplay {
     this.bar = this.bars.create(total, 0, this.payload());
   }
 
+  /** Prints a log line above the bar (log lines are already display-safe; this keeps it one line whatever the caller). */
   log(line: string): void {
-    this.bars.log(`${line}\n`);
+    this.bars.log(`${displaySafe(line, Number.MAX_SAFE_INTEGER)}\n`);
     // Redraw now so the line shows at once, above the bar.
     this.bars.update();
   }

@@ -1,4 +1,5 @@
-import type { RunSummary, TenantResult } from '@orgmeta/core';
+import { displaySafe, type RunSummary, type TenantResult } from '@orgmeta/core';
+import { MAX_TEXT_LENGTH, type Display } from './output';
 import { textTable } from './text-table';
 
 /** `+1 -0 ~2 (5 rows)`, `first snapshot`, or empty when changes were not detected for that tenant. */
@@ -23,8 +24,8 @@ export interface SummaryLocations {
   readonly report?: string;
 }
 
-/** The run for people; `--json` gives the same data for scripts. */
-export function formatSummary(summary: RunSummary, where: SummaryLocations): string {
+/** The run for people; `--json` gives the same data for scripts. Every value from the table or AWS goes through `display`. */
+export function formatSummary(summary: RunSummary, where: SummaryLocations, display: Display = displaySafe): string {
   const withChanges = summary.tenants.some((t) => t.changes !== undefined);
   const withCoverage = summary.tenants.some((t) => t.tagCoverage !== undefined);
   const table = textTable(
@@ -52,19 +53,20 @@ export function formatSummary(summary: RunSummary, where: SummaryLocations): str
           : (t.localPath ?? '')
         : `${t.error?.code}: ${t.error?.message}`,
     ]),
+    display,
   );
   const out = [table];
   for (const t of summary.tenants) {
-    if (t.error) out.push(`  ${t.tenantId} fix: ${t.error.hint}`);
+    if (t.error) out.push(`  ${display(t.tenantId)} fix: ${display(t.error.hint, MAX_TEXT_LENGTH)}`);
   }
-  for (const r of summary.invalidRecords) out.push(`Skipped item ${r.key}: ${r.reason}`);
+  for (const r of summary.invalidRecords) out.push(`Skipped item ${display(r.key)}: ${display(r.reason, MAX_TEXT_LENGTH)}`);
   const { totals } = summary;
   const changes = totals.changes === undefined ? '' : `, ${totals.changes} change(s)`;
   out.push(
     `${totals.succeeded}/${totals.tenants} tenant(s) succeeded, ${totals.failed} failed, ${totals.accounts} account(s)${changes}. Run ${summary.runId}.`,
   );
-  if (summary.eventsError) out.push(`Change events: ${summary.eventsError}`);
-  if (where.manifest) out.push(`Manifest: ${where.manifest}`);
-  if (where.report) out.push(`Report: ${where.report}`);
+  if (summary.eventsError) out.push(`Change events: ${display(summary.eventsError, MAX_TEXT_LENGTH)}`);
+  if (where.manifest) out.push(`Manifest: ${display(where.manifest)}`);
+  if (where.report) out.push(`Report: ${display(where.report, MAX_TEXT_LENGTH)}`);
   return out.join('\n');
 }

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import {
-  CLI_MAIN,
   createBucket,
   emulatorEnvironment,
   seedOrganization,
@@ -9,7 +8,7 @@ import {
   tenantItem,
   type FaultProxy,
 } from '@orgmeta/test-support';
-import { motoEndpoint, orgmeta, workDir } from './support/e2e';
+import { ORGMETA_BIN, motoEndpoint, orgmeta, workDir } from './support/e2e';
 
 const TABLE = 'operator-e2e-tenants';
 const BUCKET = 'operator-e2e-reports';
@@ -148,7 +147,7 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
     it('shows a live progress display under a pseudo-terminal and ends with the summary', () => {
       // `script` gives the CLI a real TTY on stdout and stderr.
       const command = [
-        CLI_MAIN,
+        ORGMETA_BIN,
         'collect',
         '--table',
         TABLE,

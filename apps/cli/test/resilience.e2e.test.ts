@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { RunSummary } from '@orgmeta/core';
 import {
-  CLI_MAIN,
   createBucket,
   emulatorEnvironment,
   seedOrganization,
@@ -13,7 +12,7 @@ import {
   type FaultProxy,
 } from '@orgmeta/test-support';
 import { parse } from 'csv-parse/sync';
-import { filesUnder, getText, listKeys, motoEndpoint, orgmeta, workDir } from './support/e2e';
+import { ORGMETA_BIN, filesUnder, getText, listKeys, motoEndpoint, orgmeta, workDir } from './support/e2e';
 
 const TABLE = 'resilience-e2e-tenants';
 const BUCKET = 'resilience-e2e-reports';
@@ -205,7 +204,7 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
     await withProxy({ latencyMs: 150 }, async (proxy) => {
       const dir = workDir();
       const child = spawn(
-        CLI_MAIN,
+        ORGMETA_BIN,
         [
           'collect',
           '--table',

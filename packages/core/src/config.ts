@@ -15,7 +15,10 @@ export interface CollectConfig {
   readonly bucketName?: string;
   /** Empty, or ends with `/`. */
   readonly prefix: string;
+  /** Sent as ExpectedBucketOwner; the apps default it to the collector's own account unless `anyBucketOwner`. */
   readonly expectedBucketOwner?: string;
+  /** Send no ExpectedBucketOwner (a bucket of any account is accepted). */
+  readonly anyBucketOwner: boolean;
   readonly kmsKeyId?: string;
   readonly saveLocal: boolean;
   readonly localOutputDir: string;
@@ -216,8 +219,17 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
     flag: 'expected-bucket-owner',
     envVar: 'REPORT_BUCKET_OWNER',
     kind: 'string',
-    description: 'Account ID sent as ExpectedBucketOwner on every S3 call',
+    description: "Account ID sent as ExpectedBucketOwner on every S3 call (default: the collector's own account)",
     parse: matching(TWELVE_DIGITS, 'a 12-digit AWS account ID'),
+  },
+  {
+    key: 'anyBucketOwner',
+    flag: 'any-bucket-owner',
+    envVar: 'REPORT_ANY_BUCKET_OWNER',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Send no ExpectedBucketOwner: accept a report bucket owned by any account',
+    parse: parseBoolean,
   },
   {
     key: 'kmsKeyId',

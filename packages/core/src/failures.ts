@@ -116,7 +116,7 @@ export function remediationHint(stage: CollectionStage, code: string, context: F
         return `Bucket ${context.bucketName ?? ''} does not exist; create it or fix ${named(context, 'bucketName')}.`;
       if (code.startsWith('KMS.') || code.includes('KMS'))
         return `Allow the collector kms:GenerateDataKey on the key in ${named(context, 'kmsKeyId')}, or drop it to use the bucket default encryption.`;
-      return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*, and check ${named(context, 'expectedBucketOwner')} if set.`;
+      return `Allow the collector s3:PutObject on arn:aws:s3:::${context.bucketName ?? '<bucket>'}/${context.prefix}*. The bucket must belong to the collector's own account unless ${named(context, 'expectedBucketOwner')} names its owner's account ID or ${named(context, 'anyBucketOwner')} is set.`;
     case 'Selection':
       return `Check the tenant_id, status and service attributes of its item in the tenant table, or drop that ${named(context, 'tenantIds')}.`;
     case 'ExternalId':

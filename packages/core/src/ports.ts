@@ -79,4 +79,6 @@ export interface WriteProbe {
 export interface CallerIdentity {
   /** The IAM principal ARN (an assumed role is given as its role ARN). */
   principalArn(): Promise<string>;
+  /** The collector's own AWS account ID: the bucket owner expected by default. */
+  accountId(): Promise<string>;
 }

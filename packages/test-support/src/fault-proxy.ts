@@ -69,6 +69,13 @@ export interface FaultProxyOptions {
   readonly latencyMs?: number;
   readonly rateLimits?: readonly RateLimit[];
   readonly rules?: readonly FaultRule[];
+  /**
+   * The account that owns each bucket, checked as S3 does (moto does not): a request whose
+   * `x-amz-expected-bucket-owner` names another account is answered 403 AccessDenied.
+   */
+  readonly bucketOwners?: Readonly<Record<string, string>>;
+  /** Keep every request as received, for `calls()` (off by default: the benchmark sends tens of thousands). */
+  readonly record?: boolean;
 }
 
 export interface FaultProxyStats {
@@ -87,6 +94,8 @@ export interface FaultProxyStats {
 export interface FaultProxy {
   readonly endpoint: string;
   stats(): FaultProxyStats;
+  /** Every request received since the start or the last `resetStats()`, in order (with `record: true`). */
+  calls(): readonly ProxiedCall[];
   /** Zero the statistics and the per-(account, operation) call counts. */
   resetStats(): void;
   /** Replace the rules while running (e.g. between test phases). */
@@ -113,6 +122,11 @@ function s3Operation(method: string, url: string): string {
   if (hasKey) return { PUT: 'PutObject', GET: 'GetObject', HEAD: 'HeadObject', DELETE: 'DeleteObject' }[method] ?? method;
   if (method === 'GET' && query.includes('list-type=2')) return 'ListObjectsV2';
   return { PUT: 'CreateBucket', HEAD: 'HeadBucket', GET: 'ListObjects', DELETE: 'DeleteBucket' }[method] ?? method;
+}
+
+/** The bucket of a path-style S3 request (`/bucket/key`), as the SDK sends it to 127.0.0.1. */
+function s3Bucket(url: string): string {
+  return decodeURIComponent(url.split('?')[0].split('/').filter(Boolean)[0] ?? '');
 }
 
 function operationOf(req: IncomingMessage, service: string, body: string): string {
@@ -209,6 +223,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const counts = new Map<string, number>();
   const inFlight = new Map<string, number>();
   let rules = [...(options.rules ?? [])];
+  let recorded: ProxiedCall[] = [];
   const ruleUses = new Map<FaultRule, number>();
   let stats = {
     calls: {} as Record<string, number>,
@@ -255,6 +270,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     counts.set(countKey, nth);
     stats.calls[operation] = (stats.calls[operation] ?? 0) + 1;
     const call: ProxiedCall = { service, operation, account, roleArn, resourceId, nth, headers: req.headers, body: text };
+    if (options.record) recorded.push(call);
 
     const flightKey = service === 'organizations' ? (account ?? '-') : undefined;
     if (flightKey) {
@@ -301,6 +317,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           return;
         }
         return sendError(res, service, rule.respond.status, rule.respond.code, rule.respond.message ?? `Injected ${rule.respond.code}`);
+      }
+      if (service === 's3' && options.bucketOwners) {
+        const expected = req.headers['x-amz-expected-bucket-owner'];
+        const owner = options.bucketOwners[s3Bucket(req.url ?? '/')];
+        if (typeof expected === 'string' && owner !== undefined && expected !== owner) {
+          stats.injected += 1;
+          return sendError(res, service, 403, 'AccessDenied', 'Access Denied');
+        }
       }
       await forward(req, res, body, (answer) => {
         if (operation !== 'AssumeRole' || !roleArn) return answer;
@@ -365,8 +389,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       injected: stats.injected,
       assumeRoleByAccount: { ...stats.assumeRoleByAccount },
     }),
+    calls: () => [...recorded],
     resetStats: () => {
       counts.clear();
+      recorded = [];
       stats = { calls: {}, throttled: {}, maxInFlightPerAccount: 0, injected: 0, assumeRoleByAccount: {} };
     },
     setRules: (next) => {

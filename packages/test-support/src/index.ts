@@ -1,8 +1,8 @@
 export { emulatorEnvironment, freePort, startMotoServer } from './moto-server';
 export type { MotoServer } from './moto-server';
-export { CLI_MAIN, runOrgmeta } from './run-cli';
-export type { CliResult } from './run-cli';
-export { actAs, clientOptions, createBucket, seedOrganization, seedTenantTable, tenantItem } from './seed';
+export { runOrgmeta } from './run-cli';
+export type { CliResult, RunCliOptions } from './run-cli';
+export { actAs, callerAccount, clientOptions, createBucket, seedOrganization, seedTenantTable, tenantItem } from './seed';
 export type { CreatedAccount, CreatedOrganization, SeedAccount, SeedOrganization, SeedTag, TenantItem } from './seed';
 export { startFaultProxy } from './fault-proxy';
 export type {

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 
 export interface CliResult {
   readonly code: number | null;
@@ -8,16 +7,21 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** The built CLI entry point of this repository; executable, run through its shebang as `npx orgmeta` does. */
-export const CLI_MAIN = join(__dirname, '..', '..', '..', 'apps', 'cli', 'lib', 'main.js');
+export interface RunCliOptions {
+  /**
+   * The executable to run, e.g. the CLI package's own bin: the caller names its build, since
+   * test support must not reach into another package's output by path.
+   */
+  readonly executable: string;
+  readonly env: Record<string, string>;
+  readonly cwd: string;
+  readonly timeoutMs?: number;
+}
 
-/** Runs the real `orgmeta` as a child process, with only the given environment (plus PATH). */
-export function runOrgmeta(
-  args: readonly string[],
-  options: { env: Record<string, string>; cwd: string; timeoutMs?: number },
-): Promise<CliResult> {
+/** Runs a CLI as a child process (through its shebang, as npx does), with only the given environment (plus PATH and HOME). */
+export function runOrgmeta(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(CLI_MAIN, [...args], {
+    const child = spawn(options.executable, [...args], {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 
 export interface SeedTag {
   readonly key: string;
@@ -53,6 +53,13 @@ export function clientOptions(
     region,
     credentials: credentials ?? { accessKeyId: 'testing', secretAccessKey: 'testing' },
   };
+}
+
+/** The account the default test credentials act as (the collector's own account in e2e runs). */
+export async function callerAccount(endpoint: string): Promise<string> {
+  const { Account } = await new STSClient(clientOptions(endpoint)).send(new GetCallerIdentityCommand({}));
+  if (!Account) throw new Error('the emulator returned no account for GetCallerIdentity');
+  return Account;
 }
 
 /** Credentials that act as `accountId` in moto (it accepts any role name). */

@@ -1,6 +1,7 @@
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { actAs, clientOptions, seedOrganization, startFaultProxy, startMotoServer, type MotoServer } from '../src';
+import { actAs, clientOptions, createBucket, seedOrganization, startFaultProxy, startMotoServer, type MotoServer } from '../src';
 
 const MANAGEMENT = '109000000001';
 
@@ -87,6 +88,38 @@ describe('fault proxy in front of moto', () => {
       const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
       await expect(orgs.send(new ListAccountsCommand({}))).rejects.toThrow();
       await expect(orgs.send(new ListAccountsCommand({}))).resolves.toBeDefined();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('records the requests as sent when asked to, and forgets them on resetStats', async () => {
+    const proxy = await startFaultProxy({ target: moto.endpoint, record: true });
+    try {
+      const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
+      await orgs.send(new ListAccountsCommand({ MaxResults: 7 }));
+      const listed = proxy.calls().filter((c) => c.operation === 'ListAccounts');
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ service: 'organizations', account: MANAGEMENT });
+      expect(JSON.parse(listed[0].body)).toEqual({ MaxResults: 7 });
+      expect(listed[0].headers['x-amz-target']).toBe('AWSOrganizationsV20161128.ListAccounts');
+      proxy.resetStats();
+      expect(proxy.calls()).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('refuses an S3 call whose ExpectedBucketOwner is not the bucket owner, as S3 does', async () => {
+    await createBucket(moto.endpoint, 'owned-by-proxy-test');
+    const proxy = await startFaultProxy({ target: moto.endpoint, bucketOwners: { 'owned-by-proxy-test': '111111111111' } });
+    try {
+      const s3 = new S3Client({ ...clientOptions(proxy.endpoint), ...noRetries });
+      const put = (owner?: string) =>
+        s3.send(new PutObjectCommand({ Bucket: 'owned-by-proxy-test', Key: 'k.txt', Body: 'x', ExpectedBucketOwner: owner }));
+      await expect(put('222222222222')).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+      await expect(put('111111111111')).resolves.toBeDefined();
+      await expect(put(undefined)).resolves.toBeDefined();
     } finally {
       await proxy.stop();
     }

@@ -39,7 +39,7 @@ export interface OrgmetaFunctionProps {
 
 /**
  * A handler with our defaults baked in: current Node.js runtime on arm64, JSON logs into
- * its own log group with retention, its own role (no managed policies: it may write only
+ * its own retained log group with retention, its own role (no managed policies: it may write only
  * to its log group until a stack grants more), no automatic retry of async invocations.
  */
 export class OrgmetaFunction extends NodejsFunction {
@@ -47,7 +47,8 @@ export class OrgmetaFunction extends NodejsFunction {
   readonly functionLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: OrgmetaFunctionProps) {
-    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    // Retained: the logs of past runs outlive a stack deletion or replacement (retention still applies).
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `orgmeta ${props.handler}`,

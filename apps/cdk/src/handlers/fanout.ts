@@ -1,17 +1,22 @@
 import {
   collectTenant,
+  errorCode,
   failedResult,
   isThrottlingCode,
   planRun,
-  selectTenants,
+  safeText,
   startRun,
+  TenantSourceError,
   summarizeRun,
   writeManifest,
   writeRunReport,
   type InvalidRecord,
+  type Logger,
   type TenantResult,
 } from '@orgmeta/core';
-import { RunFailedError, lambdaRuntime } from './runtime';
+import { RESULT_TEXT_LIMITS, boundedInvalidRecord, boundedTenantResult } from './bounded-result';
+import { lambdaComposition, type LambdaComposition } from './composition';
+import { RunFailedError, TenantThrottledError } from './errors';
 
 /** What the state machine carries: no ExternalId ever enters the execution history. */
 export interface TenantRef {
@@ -30,37 +35,72 @@ export interface ListTenantsOutput extends RunRef {
   readonly invalidRecords: readonly InvalidRecord[];
 }
 
-/** Step 1: read the tenant table and name the run. */
+/** Step 1: read the tenant table and name the run. Every text from the table is bounded: it travels in the state. */
 export async function listTenants(): Promise<ListTenantsOutput> {
-  const { config, deps } = lambdaRuntime();
+  const { config, deps, secrets } = lambdaComposition();
   const run = startRun();
   const plan = await planRun(config, deps);
   deps.logger.info(`Run ${run.runId}: ${plan.tenants.length} tenant(s) to collect`, { runId: run.runId });
   return {
     runId: run.runId,
     startedAt: run.startedAt.toISOString(),
-    tenants: plan.tenants.map((t) => ({ tenantId: t.tenantId, tenantName: t.tenantName })),
-    notSelected: plan.notSelected,
-    invalidRecords: plan.invalidRecords,
+    tenants: plan.tenants.map((t) => ({
+      tenantId: t.tenantId,
+      tenantName: safeText(t.tenantName, secrets, RESULT_TEXT_LIMITS.tenantName),
+    })),
+    notSelected: plan.notSelected.map((result) => boundedTenantResult(result, secrets)),
+    invalidRecords: plan.invalidRecords.map((record) => boundedInvalidRecord(record, secrets)),
   };
 }
 
-/** Thrown so the state machine retries this tenant with backoff: the organization throttled us past our own retries. */
-export class TenantThrottledError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TenantThrottledError';
+/** The list step already warned about every skipped row; each tenant's task would repeat them all. */
+function selectionLogger(logger: Logger): Logger {
+  return {
+    debug: (message, fields) => logger.debug(message, fields),
+    info: (message, fields) => logger.debug(message, fields),
+    warn: (message, fields) => logger.debug(message, fields),
+    error: (message, fields) => logger.error(message, fields),
+  };
+}
+
+/**
+ * Step 2 (one per tenant, in the Map): collect and write one tenant's report. Whatever
+ * fails, the result is a bounded failed result (no stack trace, no unbounded AWS message);
+ * the only error thrown is TenantThrottledError, for the Map to retry the tenant later.
+ */
+export async function collectOneTenant(event: RunRef & { readonly tenant: TenantRef }): Promise<TenantResult> {
+  const composition = lambdaComposition();
+  const { secrets, logger } = composition;
+  try {
+    const result = await collectSelectedTenant(event, composition);
+    if (result.error && isThrottlingCode(result.error.code)) {
+      throw new TenantThrottledError(`${event.tenant.tenantId}: ${safeText(result.error.message, secrets, RESULT_TEXT_LIMITS.message)}`);
+    }
+    return boundedTenantResult(result, secrets);
+  } catch (error) {
+    if (error instanceof TenantThrottledError) throw error;
+    // The tenant table could not be read: core says why and how to fix it. Anything else is unexpected.
+    const details =
+      error instanceof TenantSourceError
+        ? error.toDetails()
+        : {
+            code: errorCode(error),
+            message: `The tenant task failed: ${error instanceof Error ? error.message : String(error)}`,
+            hint: 'See the CollectTenant logs of this run for details; the next run collects the tenant again.',
+          };
+    logger.error(`Tenant ${event.tenant.tenantId} failed: ${details.code}: ${details.message}`, { tenantId: event.tenant.tenantId });
+    return boundedTenantResult(failedResult(event.tenant, details), secrets);
   }
 }
 
-/** Step 2 (one per tenant, in the Map): collect and write one tenant's report. */
-export async function collectOneTenant(event: RunRef & { readonly tenant: TenantRef }): Promise<TenantResult> {
-  const { config, deps } = lambdaRuntime();
-  // Role name and ExternalId come from the table here, not from the execution's state.
-  const { records } = await deps.tenantSource.scanTenants();
-  const tenant = selectTenants(records, { status: config.tenantStatus, service: config.tenantService }).tenants.find(
-    (t) => t.tenantId === event.tenant.tenantId,
-  );
+async function collectSelectedTenant(
+  event: RunRef & { readonly tenant: TenantRef },
+  { config, deps }: LambdaComposition,
+): Promise<TenantResult> {
+  // Role name and ExternalId come from the table here, not from the execution's state: the
+  // same selection as the list step, narrowed to this one tenant.
+  const plan = await planRun({ ...config, tenantIds: [event.tenant.tenantId] }, { ...deps, logger: selectionLogger(deps.logger) });
+  const [tenant] = plan.tenants;
   if (!tenant) {
     return failedResult(event.tenant, {
       code: 'TenantNotSelected',
@@ -68,16 +108,14 @@ export async function collectOneTenant(event: RunRef & { readonly tenant: Tenant
       hint: 'Check its item in the tenant table; the next run will pick it up if it is active again.',
     });
   }
-  const result = await collectTenant(tenant, config, deps, { runId: event.runId, startedAt: new Date(event.startedAt) });
-  if (result.error && isThrottlingCode(result.error.code)) throw new TenantThrottledError(`${tenant.tenantId}: ${result.error.message}`);
-  return result;
+  return collectTenant(tenant, config, deps, { runId: event.runId, startedAt: new Date(event.startedAt) });
 }
 
 /** Step 3: the manifest from every tenant's result; fails the execution when any tenant failed. */
 export async function writeRunManifest(
   event: ListTenantsOutput & { readonly results: readonly TenantResult[] },
 ): Promise<{ runId: string; failed: number }> {
-  const { config, deps } = lambdaRuntime();
+  const { config, deps, secrets, metrics } = lambdaComposition();
   const summary = summarizeRun(
     { runId: event.runId, startedAt: new Date(event.startedAt) },
     [...event.results, ...event.notSelected],
@@ -88,8 +126,9 @@ export async function writeRunManifest(
   await writeRunReport(summary, config, deps);
   if (summary.totals.failed > 0 || manifest.error) {
     throw new RunFailedError(
-      `Run ${summary.runId}: ${summary.totals.failed} of ${summary.totals.tenants} tenant(s) failed${manifest.error ? `; ${manifest.error}` : ''}`,
+      `Run ${summary.runId}: ${summary.totals.failed} of ${summary.totals.tenants} tenant(s) failed${manifest.error ? `; ${safeText(manifest.error, secrets)}` : ''}`,
     );
   }
+  metrics.runSucceeded(summary.runId);
   return { runId: summary.runId, failed: 0 };
 }

@@ -1,17 +1,48 @@
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SecretMasker, TenantSourceError, collectRun, type RunOutcome } from '@orgmeta/core';
-import type { CommandContext } from '../cli';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
-import { ProgressDisplay } from '../progress';
-import { formatSummary } from '../summary-table';
-import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
+import { TenantSourceError, collectRun, manifestKey, type RunOutcome } from '@orgmeta/core';
+import { awsPipelineDependencies, createAwsAdapters } from '@orgmeta/aws-adapters';
 import { accountsCsvRenderer } from '@orgmeta/csv';
+import { withBucketOwner } from '../bucket-owner';
+import type { CommandContext, CommandDefinition } from '../command';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE } from '../exit-codes';
+import { ALL_FLAGS } from '../flags';
 import { LocalFileReportSink } from '../local-report-sink';
 import { cliOutputs } from '../outputs';
+import { ProgressDisplay } from '../progress';
+import { formatSummary } from '../summary-table';
+
+export const collectCommand: CommandDefinition = {
+  name: 'collect',
+  description: 'Collect every selected tenant and write one CSV report per tenant',
+  flags: ALL_FLAGS,
+  examples: [
+    {
+      command: '$0 collect --table tenants --role-name OrgMetaReader --bucket my-reports',
+      description: 'Collect every active tenant to S3',
+    },
+    { command: '$0 collect --no-upload --tenant 111122223333', description: 'One tenant, local copy only (./reports)' },
+    {
+      command: '$0 collect --tag-keys CostCenter,Owner --ou-path --json > summary.json',
+      description: 'Fixed tag columns, OU paths, JSON summary',
+    },
+  ],
+  requirements: { roleName: true, bucket: true },
+  writesTo: (config) => {
+    const manifest = manifestKey(config.prefix, new Date(), '<run-id>');
+    const places = [
+      config.upload && config.bucketName ? `s3://${config.bucketName}/${manifest}` : undefined,
+      config.saveLocal ? join(resolve(config.localOutputDir), manifest) : undefined,
+    ].filter((place): place is string => place !== undefined);
+    return `Reports may have been written before it stopped, and no run manifest lists them; this run's manifest would be ${places.join(' and ')}.`;
+  },
+  run: runCollect,
+};
 
 /** `orgmeta collect`: the main job. */
 export async function runCollect(context: CommandContext): Promise<number> {
-  const { argv, config, region, logger } = context;
+  const { argv, region, logger } = context;
+  const config = await withBucketOwner(context.config, createAwsAdapters(context.config, region).identity);
   const showProgress = Boolean(process.stderr.isTTY) && !argv.quiet && (argv['log-format'] ?? 'text') === 'text';
   let progress: ProgressDisplay | undefined;
 
@@ -34,7 +65,7 @@ export async function runCollect(context: CommandContext): Promise<number> {
       config,
       region,
       surface: 'cli',
-      secrets: new SecretMasker([config.externalId]),
+      secrets: context.secrets,
       logger,
       render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
       outputs: cliOutputs(config),
@@ -66,13 +97,13 @@ export async function runCollect(context: CommandContext): Promise<number> {
 
   const { summary, manifest, report } = outcome;
   if (argv.json) {
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    context.printJson(summary);
   } else if (!argv.quiet) {
     const manifestWhere = manifest.s3Key ? `s3://${config.bucketName}/${manifest.s3Key}` : manifest.localPath;
     const reportWhere = report?.localPath
       ? pathToFileURL(report.localPath).href
       : report?.s3Key && `s3://${config.bucketName}/${report.s3Key}`;
-    process.stdout.write(`${formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere, report: reportWhere })}\n`);
+    context.print(formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere, report: reportWhere }, context.display));
   }
   if (interruptedBy) return EXIT_INTERRUPTED[interruptedBy] ?? EXIT_TENANT_FAILED;
   return summary.totals.failed > 0 || manifest.error ? EXIT_TENANT_FAILED : EXIT_OK;

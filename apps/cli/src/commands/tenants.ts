@@ -1,12 +1,26 @@
 import { TenantSourceError, displayName, planRun } from '@orgmeta/core';
 import { createAwsAdapters } from '@orgmeta/aws-adapters';
-import type { CommandContext } from '../cli';
+import type { CommandContext, CommandDefinition } from '../command';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
+import { SELECTION_FLAGS } from '../flags';
 import { textTable } from '../text-table';
+
+export const tenantsCommand: CommandDefinition = {
+  name: 'tenants',
+  description: 'List the tenants a run would collect, and the table rows it would skip',
+  flags: SELECTION_FLAGS,
+  examples: [
+    { command: '$0 tenants --table tenants', description: 'Table of the selected tenants and the invalid rows' },
+    { command: '$0 tenants --table tenants --tenant-status onboarding --json', description: 'Another status, as JSON' },
+  ],
+  // Listing assumes no role and writes nothing.
+  requirements: { roleName: false, bucket: false },
+  run: runTenants,
+};
 
 /** `orgmeta tenants`: what a run would collect, and which rows it would skip. Never shows an ExternalId. */
 export async function runTenants(context: CommandContext): Promise<number> {
-  const { argv, config, region, logger } = context;
+  const { argv, config, region, logger, display } = context;
   let plan;
   try {
     plan = await planRun(config, { tenantSource: createAwsAdapters(config, region).tenantSource, logger, region, surface: 'cli' });
@@ -25,15 +39,16 @@ export async function runTenants(context: CommandContext): Promise<number> {
   }));
   const invalidRecords = plan.invalidRecords;
   if (argv.json) {
-    process.stdout.write(`${JSON.stringify({ tenants, invalidRecords }, null, 2)}\n`);
+    context.printJson({ tenants, invalidRecords });
     return EXIT_OK;
   }
   const lines = [
     textTable(
       ['TENANT', 'NAME', 'ROLE', 'EXTERNAL ID'],
       tenants.map((t) => [t.tenantId, t.tenantName, t.roleName ?? '(set --role-name)', t.externalIdSet ? 'set' : 'no']),
+      display,
     ),
-    `${tenants.length} tenant(s) selected (status "${config.tenantStatus}", service "${config.tenantService}") from ${config.tableName}.`,
+    `${tenants.length} tenant(s) selected (status "${display(config.tenantStatus)}", service "${display(config.tenantService)}") from ${display(config.tableName)}.`,
   ];
   if (invalidRecords.length > 0) {
     lines.push(
@@ -42,9 +57,10 @@ export async function runTenants(context: CommandContext): Promise<number> {
       textTable(
         ['ITEM', 'WHY'],
         invalidRecords.map((r) => [r.key, r.reason]),
+        display,
       ),
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  context.print(lines.join('\n'));
   return EXIT_OK;
 }

@@ -5,6 +5,9 @@ import { S3Objects, emulatorEnvironment, motoEndpoint, runOrgmeta, type CliResul
 
 export { motoEndpoint };
 
+/** This package's own `orgmeta` bin (the committed launcher npm links), which runs the compiled CLI. */
+export const ORGMETA_BIN = join(__dirname, '..', '..', 'bin', 'orgmeta');
+
 /** A fresh working directory for one CLI run (the CLI reads `.env` from it). */
 export function workDir(): string {
   return mkdtempSync(join(tmpdir(), 'orgmeta-e2e-'));
@@ -16,6 +19,7 @@ export function orgmeta(
   options: { env?: Record<string, string>; cwd?: string; endpoint?: string } = {},
 ): Promise<CliResult> {
   return runOrgmeta(args, {
+    executable: ORGMETA_BIN,
     cwd: options.cwd ?? workDir(),
     env: { ...emulatorEnvironment(options.endpoint ?? motoEndpoint()), ...options.env },
   });

@@ -6,9 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { emulatorEnvironment, startMotoServer } from './moto-server';
-import { CLI_MAIN } from './run-cli';
-import { createBucket, seedOrganization, seedTenantTable, tenantItem } from './seed';
+import { createBucket, emulatorEnvironment, seedOrganization, seedTenantTable, startMotoServer, tenantItem } from '@orgmeta/test-support';
+import { orgmetaExecutable } from './orgmeta-cli';
 
 // The seeding harness is not the product: keep the SDK's Node.js version notice out of the demo's own output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -81,7 +80,7 @@ async function main(): Promise<number> {
       '--ou-path',
     ];
     console.log(`$ orgmeta ${args.join(' ')}`);
-    const run = spawnSync(CLI_MAIN, args, {
+    const run = spawnSync(orgmetaExecutable(), args, {
       stdio: 'inherit',
       env: { ...process.env, ...emulatorEnvironment(moto.endpoint) },
     });

@@ -13,10 +13,17 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFaultProxy, type FaultProxyStats } from './fault-proxy';
-import { emulatorEnvironment, startMotoServer } from './moto-server';
-import { CLI_MAIN } from './run-cli';
-import { createBucket, seedOrganization, seedTenantTable, tenantItem } from './seed';
+import {
+  createBucket,
+  emulatorEnvironment,
+  seedOrganization,
+  seedTenantTable,
+  startFaultProxy,
+  startMotoServer,
+  tenantItem,
+  type FaultProxyStats,
+} from '@orgmeta/test-support';
+import { orgmetaExecutable } from './orgmeta-cli';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -43,7 +50,7 @@ interface Measured {
 function runCli(args: string[], env: Record<string, string>): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(CLI_MAIN, args, {
+    const child = spawn(orgmetaExecutable(), args, {
       cwd: mkdtempSync(join(tmpdir(), 'orgmeta-bench-')),
       env: { PATH: process.env.PATH ?? '', ...env },
     });

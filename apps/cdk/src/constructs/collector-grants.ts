@@ -1,0 +1,69 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../nag';
+import type { TenantTableRef } from '../settings';
+
+export interface CollectorGrantsProps {
+  readonly tenantsTable: TenantTableRef;
+  /** Every role name the collector may assume in tenant accounts. */
+  readonly readerRoleNames: readonly string[];
+  readonly bucket: s3.IBucket;
+  /** As the Lambda uses it (normalised). */
+  readonly prefix: string;
+  readonly reportKmsKeyArn?: string;
+}
+
+/** The collector's permissions, each scoped to exactly what the pipeline touches. */
+export class CollectorGrants {
+  constructor(
+    private readonly scope: Construct,
+    private readonly props: CollectorGrantsProps,
+  ) {}
+
+  /** Scan, and DescribeTable: the tenant source reads the key schema to name skipped items by their key. */
+  readTenants(role: iam.Role): void {
+    const table = this.props.tenantsTable;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTenantTable',
+        actions: ['dynamodb:DescribeTable', 'dynamodb:Scan'],
+        resources: [table.arn ?? Stack.of(this.scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: table.nameOrArn })],
+      }),
+    );
+  }
+
+  assumeReaderRoles(role: iam.Role): void {
+    const roleArns = this.props.readerRoleNames.map((name) => `arn:${Aws.PARTITION}:iam::*:role/${name}`);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'AssumeTenantReaderRoles', actions: ['sts:AssumeRole'], resources: roleArns }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      roleArns,
+      'Tenants are other AWS accounts listed in the tenant table: the account is a wildcard, the role name is fixed.',
+    );
+  }
+
+  writeReports(role: iam.Role): void {
+    const reportObjects = this.props.bucket.arnForObjects(`${this.props.prefix}*`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteReports', actions: ['s3:PutObject'], resources: [reportObjects] }));
+    if (this.props.reportKmsKeyArn) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'EncryptReports',
+          actions: ['kms:GenerateDataKey'],
+          resources: [this.props.reportKmsKeyArn],
+          // Only for S3 encrypting our uploads, never a direct call with the collector's credentials.
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+        }),
+      );
+    }
+    acknowledgeWildcardResources(
+      role,
+      [reportObjects],
+      'Report keys are per date and tenant under the report prefix; only s3:PutObject under that prefix is allowed.',
+    );
+  }
+}

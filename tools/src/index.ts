@@ -1,0 +1,1 @@
+export { orgmetaExecutable } from './orgmeta-cli';
