@@ -14,6 +14,8 @@ const WIRED_BY_STACK: Partial<Record<keyof CollectConfig, string>> = {
   expectedBucketOwner: 'existingBucketOwner',
   kmsKeyId: 'reportKmsKeyArn',
   requireExternalId: 'requireExternalId',
+  // The stack grants events:PutEvents on exactly this bus.
+  changeEventsBus: 'changeEventsBus',
 };
 
 /** Settings that must not reach the Lambda at all, and why. */
@@ -37,6 +39,7 @@ export interface WiredSettings {
   readonly collectorName: string;
   /** Refuse to assume a tenant role without an ExternalId. */
   readonly requireExternalId: boolean;
+  readonly changeEventsBus?: string;
 }
 
 /** The context key that sets this variable, when the stack wires it. */
@@ -118,5 +121,6 @@ export function collectorEnvironment(wired: WiredSettings, extra: Readonly<Recor
     ...(wired.kmsKeyId ? { [envVarOf('kmsKeyId')]: wired.kmsKeyId } : {}),
     [COLLECTOR_NAME_ENV_VAR]: wired.collectorName,
     [envVarOf('requireExternalId')]: String(wired.requireExternalId),
+    ...(wired.changeEventsBus ? { [envVarOf('changeEventsBus')]: wired.changeEventsBus } : {}),
   };
 }
