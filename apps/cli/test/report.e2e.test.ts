@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -298,11 +298,5 @@ describe('the fleet report and SQL of a real run (end to end against moto)', () 
       // The tidy tenant's management account carries no tags at all.
       expect(rows.map((r) => r.account_id)).toEqual([...[HOSTILE_TENANT, id('img-tagged')].sort(), TIDY_TENANT]);
     });
-  });
-
-  afterAll(() => {
-    // The screenshot of this run doubles as the README's picture when DOCS_SCREENSHOT is set.
-    const shot = join(OUTPUT_DIR, 'run-report.png');
-    if (process.env.DOCS_SCREENSHOT && existsSync(shot)) copyFileSync(shot, join(DOCS, 'images', 'run-report.png'));
   });
 });
