@@ -91,8 +91,8 @@ const testSupport = workspacePackage(root, {
 // The EventBridge sink and the S3 object reader are tested against the shared moto server.
 awsAdapters.addDevDeps(`${testSupport.package.packageName}@0.0.0`);
 awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('testTimeout', 60_000);
-awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalSetup', `<rootDir>/${MOTO_FOR_JEST.setup}`);
-awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalTeardown', `<rootDir>/${MOTO_FOR_JEST.teardown}`);
+awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalSetup', MOTO_FOR_JEST.setup);
+awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalTeardown', MOTO_FOR_JEST.teardown);
 
 // Snapshots as Parquet, one schema for every tenant and run. hyparquet-writer pins hyparquet exactly and
 // the reader uses that same version; DuckDB (native, tests only) proves a real SQL engine reads the files.

@@ -6,7 +6,7 @@ import { filesUnder, motoEndpoint, orgmeta, workDir } from './support/e2e';
 
 const TABLE = 'local-output-e2e-tenants';
 const BUCKET = 'local-output-e2e-reports';
-const TENANT = '112000000001'; // unique in this package's shared moto (tenant-items uses 107…)
+const TENANT = '111000000001';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 

@@ -9,7 +9,8 @@ const ANSI_NAME = '106000000002';
 const SEPARATOR_NAME = '106000000003';
 const HUGE_NAME = '106000000004';
 const HOSTILE_ROLE = '106000000005';
-const TENANT_IDS = [NEWLINE_NAME, ANSI_NAME, SEPARATOR_NAME, HUGE_NAME, HOSTILE_ROLE];
+// Its role_name is not a valid IAM role name, so its item is skipped as invalid (named by its key).
+const TENANT_IDS = [NEWLINE_NAME, ANSI_NAME, SEPARATOR_NAME, HUGE_NAME];
 
 // What a forged line would look like: a real-looking log line, and a real-looking table row.
 const FORGED_LOG = 'INFO  Tenant 999999999999: 7 account(s) collected';
@@ -69,7 +70,7 @@ describe('untrusted text from the tenant table and AWS in logs and tables (end t
       tenantItem(SEPARATOR_NAME, { name: `Separated\u2028${FORGED_LOG}\u2029${FORGED_ROW}` }),
       tenantItem(HUGE_NAME, { name: HUGE }),
       tenantItem(HOSTILE_ROLE, { name: 'Hostile role', roleName: `Reader\n${FORGED_LOG}\u001b[2J` }),
-      // Invalid rows are logged and listed by their tenant_id, whatever it holds.
+      // Invalid rows are logged and listed by the table's key; the reason quotes their tenant_id, escaped.
       tenantItem(`x\n${FORGED_LOG}`),
       tenantItem(`${HUGE}\u2028`),
     ]);
@@ -83,7 +84,8 @@ describe('untrusted text from the tenant table and AWS in logs and tables (end t
     // Act
     const run = await collect(['--prefix', 'untrusted-text']);
     // Assess: the hostile values did reach the output (escaped), and forged nothing.
-    expectToInclude(run.stderr, `tenant_id=x\\n${FORGED_LOG}`);
+    expectToInclude(run.stderr, `tenant_id "x\\n${FORGED_LOG}"`);
+    expectToInclude(run.stderr, `role_name "Reader\\n${FORGED_LOG}\\u001b[2J"`);
     expectToInclude(run.stdout, `Evil Corp\\n${FORGED_LOG}`);
     expectToInclude(run.stdout, '\\u001b[2J\\u001b[31mClear screen');
     expectToInclude(run.stdout, `Separated\\u2028${FORGED_LOG}`);
@@ -106,21 +108,27 @@ describe('untrusted text from the tenant table and AWS in logs and tables (end t
     const run = await collect(['--prefix', 'untrusted-json', '--log-format', 'json', '--json']);
     expectNoForgedLines(run.stderr);
     const entries = lines(run.stderr).map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(entries.some((e) => String(e.message).includes(`tenant_id=x\\n${FORGED_LOG}`))).toBe(true);
+    expect(entries.some((e) => String(e.message).includes(`tenant_id "x\\n${FORGED_LOG}"`))).toBe(true);
     for (const entry of entries) {
       for (const value of Object.values(entry)) expect(String(value)).not.toMatch(UNSAFE);
     }
-    // The JSON summary is data: every name comes back exactly, yet no raw line separator is printed.
+    // The JSON summary (and so the manifest) holds names display-safe and cut: no raw line separator,
+    // no 300 KB string from one bad row. The CSV report keeps the full name.
     expect(run.stdout).not.toMatch(/[\u2028\u2029]/);
     const summary: RunSummary = JSON.parse(run.stdout);
-    expect(summary.tenants.find((t) => t.tenantId === SEPARATOR_NAME)?.tenantName).toBe(`Separated\u2028${FORGED_LOG}\u2029${FORGED_ROW}`);
-    expect(summary.tenants.find((t) => t.tenantId === HUGE_NAME)?.tenantName).toBe(HUGE);
+    expect(summary.tenants.find((t) => t.tenantId === SEPARATOR_NAME)?.tenantName).toBe(
+      `Separated\\u2028${FORGED_LOG}\\u2029${FORGED_ROW}`,
+    );
+    const hugeName = summary.tenants.find((t) => t.tenantId === HUGE_NAME)?.tenantName ?? '';
+    expect(hugeName.startsWith('HHHH')).toBe(true);
+    expect(hugeName).toContain('more characters)');
+    expect(hugeName.length).toBeLessThan(FEW_KB);
   });
 
   it('keeps the tenants table one row per tenant and per invalid row', async () => {
     const run = await orgmeta(['tenants', '--table', TABLE]);
     expect(run.code).toBe(0);
-    expectToInclude(run.stdout, `Reader\\n${FORGED_LOG}\\u001b[2J`);
+    expectToInclude(run.stdout, `role_name "Reader\\n${FORGED_LOG}\\u001b[2J"`);
     expectNoForgedLines(run.stdout);
     expectNoForgedLines(run.stderr);
     const out = lines(run.stdout);
@@ -131,17 +139,17 @@ describe('untrusted text from the tenant table and AWS in logs and tables (end t
         .sort(),
     ).toEqual([...TENANT_IDS].sort());
     const invalidAt = out.findIndex((l) => l.startsWith('ITEM'));
-    expect(out.slice(invalidAt + 1)).toHaveLength(2);
-    for (const row of out.slice(invalidAt + 1)) expect(row).toMatch(/^tenant_id=/);
+    expect(out.slice(invalidAt + 1)).toHaveLength(3);
+    for (const row of out.slice(invalidAt + 1)) expect(row).toMatch(/^pk=item-\d{4}\s/);
   });
 
   it('keeps the check table one row per check', async () => {
-    const run = await orgmeta(['check', '--table', TABLE, '--role-name', 'OrgMetaReader', '--bucket', BUCKET, '--tenant', HOSTILE_ROLE]);
-    expectToInclude(run.stdout, `Reader\\n${FORGED_LOG}`);
+    const run = await orgmeta(['check', '--table', TABLE, '--role-name', 'OrgMetaReader', '--bucket', BUCKET, '--tenant', NEWLINE_NAME]);
+    expectToInclude(run.stdout + run.stderr, `role_name "Reader\\n${FORGED_LOG}\\u001b[2J"`);
     expectNoForgedLines(run.stdout);
     expectNoForgedLines(run.stderr);
     for (const row of lines(run.stdout).filter((l) => /^(run|\d{12})\s/.test(l))) {
-      expect(row).toMatch(/^(run|106000000005)\s+\S.*\s(PASS|FAIL|WARN|SKIP)\b/);
+      expect(row).toMatch(/^(run|106000000001)\s+\S.*\s(PASS|FAIL|WARN|SKIP)\b/);
     }
   });
 });
