@@ -61,7 +61,8 @@ describe('ExpectedBucketOwner: the collector’s own account unless told otherwi
     ['--any-bucket-owner', ['--any-bucket-owner'], {}],
     ['REPORT_ANY_BUCKET_OWNER=true', [], { REPORT_ANY_BUCKET_OWNER: 'true' }],
   ])('sends none with %s', async (_, extra, env) => {
-    const result = await run('collect', 'owner-any', extra, env);
+    // A prefix per case: a second run under the same prefix would also write changes.csv and changes.parquet.
+    const result = await run('collect', `owner-any-${extra.length}`, extra, env);
     expect(result.code).toBe(0);
     const puts = s3Calls().filter((c) => c.operation === 'PutObject');
     expect(puts).toHaveLength(5);
