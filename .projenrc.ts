@@ -1,7 +1,7 @@
 import { JsonFile, javascript, typescript } from 'projen';
 import { addEslintConfig } from './projenrc/eslint';
 import { STRYKER_DEV_DEPS, addMutationTesting } from './projenrc/mutation';
-import { PARQUET_ESM_MODULES, importsEsm } from './projenrc/esm-dependencies';
+import { PARQUET_ESM_MODULES, importsEsm, jestTranspilesEsm } from './projenrc/esm-dependencies';
 import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/versions';
 import { workspacePackage } from './projenrc/workspace-package';
 
@@ -140,8 +140,18 @@ const cli = workspacePackage(root, {
   outdir: 'apps/cli',
   description: 'The orgmeta command.',
   deps: ['yargs@~17.7.2', 'dotenv@^17', 'cli-progress@^3.12'],
-  devDeps: ['@types/yargs@~17.0.33', '@types/cli-progress@^3', 'csv-parse@^6'],
-  workspaceDeps: [core, csv, awsAdapters],
+  // The e2e tests read Parquet with DuckDB, open the HTML report in Chromium and read change events through SQS.
+  devDeps: [
+    '@types/yargs@~17.0.33',
+    '@types/cli-progress@^3',
+    'csv-parse@^6',
+    '@duckdb/node-api@1.5.6-r.1',
+    'playwright-core@^1.65',
+    `@aws-sdk/client-sqs@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-eventbridge@${AWS_SDK_VERSION}`,
+    `@aws-sdk/client-s3@${AWS_SDK_VERSION}`,
+  ],
+  workspaceDeps: [core, csv, parquet, htmlReport, awsAdapters],
   workspaceDevDeps: [testSupport],
   // A committed launcher, so the first `npm ci` of a fresh clone links it (lib/ does not exist yet).
   bin: { orgmeta: 'bin/orgmeta' },
@@ -149,13 +159,19 @@ const cli = workspacePackage(root, {
   jestGlobalSetup: MOTO_FOR_JEST,
 });
 
+// The CLI and the Lambda write Parquet: their tests load hyparquet through @orgmeta/parquet.
+jestTranspilesEsm(cli, PARQUET_ESM_MODULES);
+// The HTML report of a real run is opened in Chromium (Debian's, as in packages/html-report).
+cli.testTask.prependExec('bash ../../scripts/ensure-chromium.sh');
+cli.gitignore.exclude('/test-output/');
+
 const cdk = workspacePackage(root, {
   name: '@orgmeta/cdk',
   outdir: 'apps/cdk',
   description: 'Lambda handlers and CDK stacks: the scheduled collector (single or Step Functions fan-out) and the tenant reader role.',
   deps: ['aws-cdk-lib@2.276.0', 'constructs@^10.8.1'],
   devDeps: ['aws-cdk@2.1148.1', 'cdk-nag@3.0.2', 'esbuild@0.28.2', 'csv-parse@^6'],
-  workspaceDeps: [core, csv, awsAdapters],
+  workspaceDeps: [core, csv, parquet, htmlReport, awsAdapters],
   workspaceDevDeps: [testSupport],
   testTimeout: 180_000,
   jestGlobalSetup: MOTO_FOR_JEST,
@@ -180,6 +196,7 @@ new JsonFile(cdk, 'cdk.json', {
   },
 });
 cdk.gitignore.exclude('cdk.out/');
+jestTranspilesEsm(cdk, PARQUET_ESM_MODULES);
 cdk.addTask('synth', { description: 'Synthesizes both stacks offline into cdk.out', exec: 'cdk synth --quiet' });
 cdk.addTask('bundle-size', { description: 'Prints the minified size of each Lambda bundle', exec: 'node lib/bundle-size.js' });
 

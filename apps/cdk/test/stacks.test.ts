@@ -6,6 +6,16 @@ const TABLE_ARN = partitionArn(':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref:
 const READER_ROLES = partitionArn(':iam::*:role/OrgMetaReader');
 const REPORT_OBJECTS = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/*']] };
 const READ_TABLE = ['dynamodb:DescribeTable', 'dynamodb:Scan'];
+const REPORT_BUCKET = { 'Fn::GetAtt': [expect.stringMatching('^Reports'), 'Arn'] };
+// The previous snapshot: GetObject under the prefix, and ListBucket on the prefix only (else a missing pointer is 403, not 404).
+const READ_SNAPSHOTS = [
+  expect.objectContaining({ Action: 's3:GetObject' }),
+  expect.objectContaining({
+    Action: 's3:ListBucket',
+    Resource: REPORT_BUCKET,
+    Condition: { StringLike: { 's3:prefix': ['org-accounts/*'] } },
+  }),
+];
 const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 7200 };
 const logWrite = (logGroup: string) => ({
   Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -36,12 +46,13 @@ describe('CollectorStack, single mode', () => {
     collector.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('gives the collector exactly: DescribeTable and Scan on the table, AssumeRole on the reader role, PutObject under the prefix', () => {
+  it('gives the collector exactly: DescribeTable and Scan on the table, AssumeRole on the reader role, PutObject, GetObject and ListBucket under the prefix', () => {
     expect(statementsOf(collector, 'CollectorRole')).toEqual([
       expect.objectContaining(logWrite('CollectorLogs')),
       expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
+      ...READ_SNAPSHOTS,
     ]);
     collector.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject', Resource: REPORT_OBJECTS })]) },
@@ -105,6 +116,29 @@ describe('CollectorStack, single mode', () => {
     custom.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ TAG_KEYS: 'CostCenter,Owner', INCLUDE_OU_PATH: 'true' }) },
     });
+  });
+
+  it('wires the fleet inventory context keys: formats and required tags for the handler, PutEvents on exactly the events bus', () => {
+    const { collector: inventory } = synthApp({
+      outputFormats: 'csv',
+      requiredTags: 'CostCenter,Owner',
+      changeEventsBus: 'orgmeta-changes',
+    });
+    inventory.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ OUTPUT_FORMATS: 'csv', REQUIRED_TAGS: 'CostCenter,Owner', CHANGE_EVENTS_BUS: 'orgmeta-changes' }),
+      },
+    });
+    expect(statementsOf(inventory, 'CollectorRole').filter((s) => s.Action === 'events:PutEvents')).toEqual([
+      expect.objectContaining({
+        Resource: partitionArn(':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/orgmeta-changes'),
+      }),
+    ]);
+    // Without a bus there is no PutEvents at all.
+    expect(statementsOf(collector, 'CollectorRole').filter((s) => s.Action === 'events:PutEvents')).toEqual([]);
+    // The bus is the stack's to wire (it grants on it), never through the raw environment.
+    expect(() => synthApp({ environment: '{"CHANGE_EVENTS_BUS":"x"}' })).toThrow(/use the context key "changeEventsBus"/);
+    expect(() => synthApp({ outputFormats: 'parquet' })).toThrow(/must include csv/);
   });
 
   it('uses an existing bucket by name, with a KMS key and an SNS topic for the alarm', () => {
@@ -172,6 +206,7 @@ describe('CollectorStack, fanout mode', () => {
       expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
+      ...READ_SNAPSHOTS,
     ]);
     expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -111,6 +111,11 @@ describe('orgmeta collect (end to end against moto)', () => {
         '--out-dir',
         'out',
         '--ou-path',
+        // Exactly Part 1's objects: the Part 2 outputs are covered by inventory.e2e.test.ts.
+        '--formats',
+        'csv',
+        '--no-changes',
+        '--no-html-report',
         '--json',
       ],
       { cwd },
@@ -387,7 +392,12 @@ describe('orgmeta collect (end to end against moto)', () => {
       expect(assumeRole.get('RoleSessionName')).toBe(`orgmeta-${summary.runId}`);
       expect(assumeRole.get('ExternalId')).toBe('ext-123');
       const puts = calls.filter((c) => c.operation === 'PutObject');
-      expect(puts).toHaveLength(2); // the report and the manifest
+      // accounts.csv, accounts.parquet, the snapshot pointer, the manifest and the HTML run report.
+      expect(puts).toHaveLength(5);
+      // Reading the previous snapshot's pointer checks the bucket owner too.
+      const gets = calls.filter((c) => c.operation === 'GetObject');
+      expect(gets.length).toBeGreaterThan(0);
+      for (const get of gets) expect(get.headers['x-amz-expected-bucket-owner']).toBe('123456789012');
       for (const put of puts) {
         expect(put.headers['x-amz-expected-bucket-owner']).toBe('123456789012');
         expect(put.headers['x-amz-server-side-encryption']).toBe('aws:kms');

@@ -1,9 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import {
   ConfigError,
   type CallerIdentity,
+  type ChangeEventSink,
+  type OutputDependencies,
   type CollectConfig,
   type Logger,
   type OrganizationConnector,
@@ -16,6 +19,8 @@ import {
 } from '@orgmeta/core';
 import { clientConfig } from './client-config';
 import { DynamoDbTenantSource } from './dynamodb-tenant-source';
+import { EventBridgeChangeEventSink } from './eventbridge-change-event-sink';
+import { S3ObjectReader } from './s3-object-reader';
 import { S3ReportSink } from './s3-report-sink';
 import { StsCallerIdentity } from './sts-caller-identity';
 import { StsOrganizationConnector } from './sts-organization-connector';
@@ -26,6 +31,10 @@ export interface AwsAdapters {
   /** Present when the configuration uploads to S3; it can also probe write access. */
   readonly s3Sink?: S3ReportSink;
   readonly identity: CallerIdentity;
+  /** Reads previous snapshots from the report bucket; present when the configuration uploads to S3. */
+  readonly s3Reader?: S3ObjectReader;
+  /** Present when `--events-bus` / CHANGE_EVENTS_BUS names a bus. */
+  readonly changeEvents?: ChangeEventSink;
 }
 
 /** The collector's region from the SDK's own chain (AWS_REGION, profile…), without a network call. */
@@ -47,6 +56,7 @@ export interface AwsAdapterHooks {
 /** Every AWS-backed port of a run, one client per service (Organizations: one per tenant). */
 export function createAwsAdapters(config: CollectConfig, region: string, hooks: AwsAdapterHooks = {}): AwsAdapters {
   const settings = { region, maxAttempts: config.maxAttempts };
+  const s3 = config.upload && config.bucketName ? new S3Client(clientConfig(settings)) : undefined;
   return {
     tenantSource: new DynamoDbTenantSource(new DynamoDBClient(clientConfig(settings)), config.tableName),
     organizations: new StsOrganizationConnector({
@@ -56,14 +66,21 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
       onThrottle: hooks.onThrottle,
     }),
     s3Sink:
-      config.upload && config.bucketName
-        ? new S3ReportSink(new S3Client(clientConfig(settings)), {
+      s3 && config.bucketName
+        ? new S3ReportSink(s3, {
             bucketName: config.bucketName,
             expectedBucketOwner: config.expectedBucketOwner,
             kmsKeyId: config.kmsKeyId,
           })
         : undefined,
     identity: new StsCallerIdentity(new STSClient(clientConfig(settings))),
+    s3Reader:
+      s3 && config.bucketName
+        ? new S3ObjectReader(s3, { bucketName: config.bucketName, expectedBucketOwner: config.expectedBucketOwner })
+        : undefined,
+    changeEvents: config.changeEventsBus
+      ? new EventBridgeChangeEventSink(new EventBridgeClient(clientConfig(settings)), { busName: config.changeEventsBus })
+      : undefined,
   };
 }
 
@@ -82,6 +99,12 @@ export interface PipelineWiring extends AwsAdapterHooks {
    * before the S3 upload, so a failed upload still leaves them. A new sink is one more entry here.
    */
   readonly sinks?: readonly ReportSink[];
+  /**
+   * Part 2's renderers (formats, changes, tag coverage, run report), injected like `render`. The
+   * baseline is read from S3 when uploading; `baseline` here is the reader otherwise (the CLI's
+   * output folder with `--no-upload`). Change events go to the configured bus.
+   */
+  readonly outputs?: Omit<OutputDependencies, 'events'>;
 }
 
 /** Core's pipeline wired to AWS: the one composition the CLI and the Lambda handlers share. */
@@ -91,6 +114,15 @@ export function awsPipelineDependencies(wiring: PipelineWiring): PipelineDepende
     tenantSource: aws.tenantSource,
     organizations: aws.organizations,
     render: wiring.render,
+    ...(wiring.outputs
+      ? {
+          outputs: {
+            ...wiring.outputs,
+            baseline: aws.s3Reader ?? wiring.outputs.baseline,
+            ...(aws.changeEvents ? { events: aws.changeEvents } : {}),
+          },
+        }
+      : {}),
     sinks: [...(wiring.sinks ?? []), ...(aws.s3Sink ? [aws.s3Sink] : [])],
     logger: wiring.logger,
     region: wiring.region,

@@ -1,5 +1,6 @@
 import { isValidExternalId, isValidRoleName } from './aws-names';
 import { ConfigError } from './errors';
+import type { SnapshotFormat } from './snapshot-pointer';
 
 /** The validated configuration of one collection run. Core never reads `process.env`. */
 export interface CollectConfig {
@@ -43,6 +44,16 @@ export interface CollectConfig {
   readonly orgRps: number;
   /** Assumed-role session length in seconds; credentials are refreshed before they expire. */
   readonly sessionDurationSeconds: number;
+  /** Snapshot formats written per tenant (`--formats`); always has `csv` (Part 1's report), first. */
+  readonly outputFormats: readonly SnapshotFormat[];
+  /** Compare each tenant with its previous snapshot and write `changes.*` (`--no-changes` turns it off). */
+  readonly detectChanges: boolean;
+  /** EventBridge bus name or ARN that receives one event per change row. */
+  readonly changeEventsBus?: string;
+  /** Required tag keys measured per tenant (`tagCoverage`, `tag-coverage.csv`); empty = not measured. */
+  readonly requiredTags: readonly string[];
+  /** Write the run's HTML report beside the manifest (`--no-html-report` turns it off). */
+  readonly htmlReport: boolean;
 }
 
 /** A raw value as it arrives from a CLI flag (typed by the parser) or an environment variable. */
@@ -123,6 +134,23 @@ function parseTagKeys(raw: RawValue): string[] | { error: string } {
   if (new Set(items).size !== items.length) return { error: 'tag keys must not repeat' };
   return items;
 }
+
+const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'parquet'];
+
+/** `csv,parquet` → the formats, `csv` first; `csv` is required since accounts.csv is Part 1's report. */
+function parseFormats(raw: RawValue): SnapshotFormat[] | { error: string } {
+  const items = (Array.isArray(raw) ? raw.join(',') : String(raw))
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = items.find((f) => !(SNAPSHOT_FORMATS as readonly string[]).includes(f));
+  if (unknown !== undefined) return { error: `"${unknown}" is not a format; use csv or csv,parquet` };
+  if (!items.includes('csv')) return { error: 'the formats must include csv (accounts.csv is always written); use csv or csv,parquet' };
+  return SNAPSHOT_FORMATS.filter((f) => items.includes(f));
+}
+
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html (EventBusName: name or ARN)
+const EVENT_BUS = /^([\w.\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]{1,256})$/;
 
 /**
  * Every setting of a collection run: the one place that knows flag names,
@@ -360,6 +388,50 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
     description: 'Assumed-role session length in seconds (900-3600; role chaining caps it at 1 hour)',
     parse: parseInteger(900, 3600),
   },
+  {
+    key: 'outputFormats',
+    flag: 'formats',
+    envVar: 'OUTPUT_FORMATS',
+    kind: 'string',
+    defaultValue: 'csv,parquet',
+    description: 'Snapshot formats per tenant: csv,parquet or csv (accounts.csv is always written)',
+    parse: parseFormats,
+  },
+  {
+    key: 'detectChanges',
+    flag: 'changes',
+    envVar: 'DETECT_CHANGES',
+    kind: 'boolean',
+    defaultValue: 'true',
+    description: 'Compare each tenant with its previous snapshot and write changes.csv (--no-changes turns it off)',
+    parse: parseBoolean,
+  },
+  {
+    key: 'changeEventsBus',
+    flag: 'events-bus',
+    envVar: 'CHANGE_EVENTS_BUS',
+    kind: 'string',
+    description: 'EventBridge bus (name or ARN) that receives one event per change',
+    parse: matching(EVENT_BUS, 'an EventBridge bus name or ARN'),
+  },
+  {
+    key: 'requiredTags',
+    flag: 'required-tags',
+    envVar: 'REQUIRED_TAGS',
+    kind: 'string',
+    defaultValue: '',
+    description: 'Tag keys every ACTIVE account should carry, e.g. CostCenter,Owner (coverage per tenant, tag-coverage.csv)',
+    parse: (raw) => (String(raw).trim() === '' ? [] : parseTagKeys(raw)),
+  },
+  {
+    key: 'htmlReport',
+    flag: 'html-report',
+    envVar: 'HTML_REPORT',
+    kind: 'boolean',
+    defaultValue: 'true',
+    description: "Write the run's HTML report beside the manifest (--no-html-report turns it off)",
+    parse: parseBoolean,
+  },
 ];
 
 export interface ConfigInput {
@@ -395,6 +467,8 @@ export function settingName(key: keyof CollectConfig, surface: Surface): string 
 export interface ConfigRequirements {
   readonly roleName: boolean;
   readonly bucket: boolean;
+  /** Default true; `orgmeta changes` reads only the output store. */
+  readonly table?: boolean;
 }
 
 /**
@@ -432,7 +506,7 @@ export function resolveCollectConfig(
       values[setting.key] = parsed;
     }
   }
-  if (values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
+  if (requirements.table !== false && values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
     problems.push('Missing tenant table: set --table or TENANTS_TABLE_NAME to the DynamoDB table of tenants.');
   }
   if (requirements.roleName && values.roleName === undefined && !problems.some((p) => p.includes('--role-name'))) {

@@ -35,7 +35,19 @@ export {
   placementIds,
 } from './account-details';
 export type { AccountDetailFamily, CollectedDetails, DetailFlag, DetailStep } from './account-details';
-export { buildReport, collectRun, collectTenant, newRunId, planRun, startRun, summarizeRun, writeManifest } from './pipeline';
+export {
+  buildReport,
+  collectRun,
+  collectTenant,
+  newRunId,
+  planRun,
+  startRun,
+  summarizeRun,
+  writeManifest,
+  writeRunReport,
+} from './pipeline';
+export { MAX_ACCOUNTS_MISSING_IN_SUMMARY, loadBaseline, planTenantOutputs, selectedFormats, sha256Hex } from './tenant-outputs';
+export type { CsvOutputs, OutputDependencies, SnapshotFormatWriter, TenantOutputFacts, TenantOutputPlan } from './tenant-outputs';
 export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
 export { runPreflight, trustablePrincipal } from './preflight';
 export type { CheckResult, CheckStatus, PreflightDependencies, PreflightReport } from './preflight';
@@ -137,3 +149,5 @@ export type {
   TenantReportDetails,
 } from './run-report';
 export { RUN_REPORT_CONTENT_TYPE, runReportKey, tagCoverageKey } from './run-report-layout';
+export { daysBetween, findChanges, runIdDate } from './changes-query';
+export type { ChangesFound, ChangesParser, ChangesQuery, ObjectLister } from './changes-query';

@@ -76,8 +76,10 @@ export interface StoredReport {
 export interface ReportObject {
   /** Relative key, e.g. `org-accounts/dt=2024-05-01/tenant_id=…/accounts.csv`. */
   readonly key: string;
-  readonly body: string;
+  /** Text is written as UTF-8; bytes (Parquet) as they are. */
+  readonly body: string | Uint8Array;
   readonly contentType: string;
+  /** SHA-256 of the bytes written. */
   readonly sha256Hex: string;
   readonly metadata: Readonly<Record<string, string>>;
 }

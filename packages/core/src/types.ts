@@ -1,5 +1,7 @@
+import type { ChangeCounts } from './changes';
 import type { SinkLocations } from './report-sinks';
 import type { DetailColumn } from './snapshot';
+import type { TagCoverage } from './tag-coverage';
 
 /** A tenant selected from the tenant table: one AWS Organization. */
 export interface Tenant {
@@ -108,6 +110,14 @@ export interface TenantResult extends SinkLocations {
   readonly sha256?: string;
   readonly durationMs: number;
   readonly error?: { readonly code: string; readonly message: string; readonly hint: string };
+  /** Changes since the previous snapshot; `null` with no earlier snapshot; absent with `--no-changes` or a failure. */
+  readonly changes?: ChangeCounts | null;
+  /** Required-tag coverage (`--required-tags`), at most 100 accounts listed (tag-coverage.csv has them all). */
+  readonly tagCoverage?: TagCoverage;
+  /** Accounts by `account_state`, for the run report. */
+  readonly accountStates?: Readonly<Record<string, number>>;
+  /** Why change events were not all sent; summarizeRun moves it to the summary's top-level `eventsError`. */
+  readonly eventsError?: string;
 }
 
 export interface RunSummary {
@@ -121,5 +131,9 @@ export interface RunSummary {
     readonly succeeded: number;
     readonly failed: number;
     readonly accounts: number;
+    /** Change rows of every tenant compared with a previous snapshot; absent when changes were not detected. */
+    readonly changes?: number;
   };
+  /** Change events that could not be sent (`--events-bus`); no tenant fails for it. */
+  readonly eventsError?: string;
 }

@@ -226,3 +226,9 @@ export function organization(managementAccountId: string): Organization {
     managementAccountEmail: `root@${managementAccountId}.example.com`,
   };
 }
+
+/** A stored object's body as text (Parquet bodies are bytes). */
+export function textOf(object: ReportObject | undefined): string {
+  if (!object) return '';
+  return typeof object.body === 'string' ? object.body : new TextDecoder().decode(object.body);
+}

@@ -15,3 +15,5 @@ export { renderChangesCsv } from './changes-csv';
 export { CsvSnapshotError } from './errors';
 export { snapshotFromCsv, unescapeFormula } from './snapshot-from-csv';
 export { MISSING_TAGS_SEPARATOR, TAG_COVERAGE_COLUMNS, renderTagCoverageCsv } from './tag-coverage-csv';
+export { csvOutputs } from './csv-outputs';
+export { changesFromCsv } from './changes-from-csv';

@@ -5,6 +5,7 @@ export type { CliResult, RunCliOptions } from './run-cli';
 export {
   actAs,
   callerAccount,
+  changeOrganization,
   clientOptions,
   createBucket,
   putAlternateContact,

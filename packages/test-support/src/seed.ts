@@ -8,6 +8,8 @@ import {
   MoveAccountCommand,
   OrganizationsClient,
   RegisterDelegatedAdministratorCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -193,4 +195,32 @@ export async function putAlternateContact(
       Title: 'Contact',
     }),
   );
+}
+
+/** Changes an organization between two runs (the demo's "something changed"): tags, untags, a new account. */
+export async function changeOrganization(
+  endpoint: string,
+  managementAccountId: string,
+  change: {
+    readonly tag?: { readonly accountId: string; readonly tags: readonly SeedTag[] };
+    readonly untag?: { readonly accountId: string; readonly keys: readonly string[] };
+    readonly create?: SeedAccount;
+  },
+): Promise<{ readonly createdAccountId?: string }> {
+  const orgs = new OrganizationsClient(clientOptions(endpoint, await actAs(endpoint, managementAccountId)));
+  if (change.tag) {
+    await orgs.send(
+      new TagResourceCommand({ ResourceId: change.tag.accountId, Tags: change.tag.tags.map((t) => ({ Key: t.key, Value: t.value })) }),
+    );
+  }
+  if (change.untag) await orgs.send(new UntagResourceCommand({ ResourceId: change.untag.accountId, TagKeys: [...change.untag.keys] }));
+  if (!change.create) return {};
+  const { CreateAccountStatus } = await orgs.send(
+    new CreateAccountCommand({
+      AccountName: change.create.name,
+      Email: change.create.email,
+      Tags: change.create.tags?.map((t) => ({ Key: t.key, Value: t.value })),
+    }),
+  );
+  return { createdAccountId: CreateAccountStatus?.AccountId };
 }

@@ -84,6 +84,8 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     grants.readTenants(collect.executionRole);
     grants.assumeReaderRoles(collect.executionRole);
     grants.writeReports(collect.executionRole);
+    grants.readSnapshots(collect.executionRole);
+    grants.publishChangeEvents(collect.executionRole);
     grants.writeReports(manifest.executionRole);
 
     const stack = Stack.of(this);
