@@ -148,6 +148,46 @@ describe('the settings table (flags, variables, defaults and help text are the u
         '3600',
         'Assumed-role session length in seconds (900-3600; role chaining caps it at 1 hour)',
       ],
+      [
+        'outputFormats',
+        'formats',
+        'OUTPUT_FORMATS',
+        'string',
+        'csv,parquet',
+        'Snapshot formats per tenant: csv,parquet or csv (accounts.csv is always written)',
+      ],
+      [
+        'detectChanges',
+        'changes',
+        'DETECT_CHANGES',
+        'boolean',
+        'true',
+        'Compare each tenant with its previous snapshot and write changes.csv (--no-changes turns it off)',
+      ],
+      [
+        'changeEventsBus',
+        'events-bus',
+        'CHANGE_EVENTS_BUS',
+        'string',
+        undefined,
+        'EventBridge bus (name or ARN) that receives one event per change',
+      ],
+      [
+        'requiredTags',
+        'required-tags',
+        'REQUIRED_TAGS',
+        'string',
+        '',
+        'Tag keys every ACTIVE account should carry, e.g. CostCenter,Owner (coverage per tenant, tag-coverage.csv)',
+      ],
+      [
+        'htmlReport',
+        'html-report',
+        'HTML_REPORT',
+        'boolean',
+        'true',
+        "Write the run's HTML report beside the manifest (--no-html-report turns it off)",
+      ],
     ]);
   });
 
