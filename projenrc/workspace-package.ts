@@ -115,6 +115,12 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
   if (options.jsxImportSource) {
     pkg.tsconfig?.addInclude(`${pkg.srcdir}/**/*.tsx`);
   }
-  new RootProjenrc(pkg, `${options.outdir.split('/').map(() => '..').join('/')}/.projenrc.ts`);
+  new RootProjenrc(
+    pkg,
+    `${options.outdir
+      .split('/')
+      .map(() => '..')
+      .join('/')}/.projenrc.ts`,
+  );
   return pkg;
 }
