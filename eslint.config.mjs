@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/lib/**', '**/node_modules/**', '**/cdk.out/**', '**/*.js', '**/*.d.ts', '.projenrc.ts', 'projenrc/**'] },
+  { ignores: ['**/lib/**', '**/node_modules/**', '**/cdk.out/**', '**/*.js', '**/*.d.ts', '**/.stryker-tmp*/**', '**/reports/**', '.projenrc.ts', 'projenrc/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

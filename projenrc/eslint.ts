@@ -106,7 +106,7 @@ export function addEslintConfig(root: Project): void {
       "import tseslint from 'typescript-eslint';",
       '',
       'export default tseslint.config(',
-      "  { ignores: ['**/lib/**', '**/node_modules/**', '**/cdk.out/**', '**/*.js', '**/*.d.ts', '.projenrc.ts', 'projenrc/**'] },",
+      "  { ignores: ['**/lib/**', '**/node_modules/**', '**/cdk.out/**', '**/*.js', '**/*.d.ts', '**/.stryker-tmp*/**', '**/reports/**', '.projenrc.ts', 'projenrc/**'] },",
       '  ...tseslint.configs.recommended,',
       '  {',
       '    rules: {',

@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { ProjenrcFile, javascript, typescript, type Project } from 'projen';
 import { JEST_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './versions';
 
 export interface WorkspacePackageOptions {
@@ -22,6 +22,23 @@ export interface WorkspacePackageOptions {
   readonly testTimeout?: number;
   /** Compile `.tsx` sources with this JSX runtime (e.g. `preact`): typed, auto-escaping templates. */
   readonly jsxImportSource?: string;
+}
+
+/**
+ * Names the root's `.projenrc.ts` as the source in a package's generated files: without a projenrc
+ * of its own, projen would tell readers to edit a `.projenrc.js` that does not exist.
+ */
+class RootProjenrc extends ProjenrcFile {
+  constructor(
+    project: Project,
+    readonly filePath: string,
+  ) {
+    super(project);
+  }
+
+  override preSynthesize(): void {
+    // The root's own projenrc component keeps it in git; nothing to add per package.
+  }
 }
 
 /**
@@ -98,5 +115,12 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
   if (options.jsxImportSource) {
     pkg.tsconfig?.addInclude(`${pkg.srcdir}/**/*.tsx`);
   }
+  new RootProjenrc(
+    pkg,
+    `${options.outdir
+      .split('/')
+      .map(() => '..')
+      .join('/')}/.projenrc.ts`,
+  );
   return pkg;
 }

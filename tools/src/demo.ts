@@ -6,7 +6,15 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { createBucket, emulatorEnvironment, seedOrganization, seedTenantTable, startMotoServer, tenantItem } from '@orgmeta/test-support';
+import {
+  changeOrganization,
+  createBucket,
+  emulatorEnvironment,
+  seedOrganization,
+  seedTenantTable,
+  startMotoServer,
+  tenantItem,
+} from '@orgmeta/test-support';
 import { orgmetaExecutable } from './orgmeta-cli';
 
 // The seeding harness is not the product: keep the SDK's Node.js version notice out of the demo's own output.
@@ -27,7 +35,7 @@ async function main(): Promise<number> {
   const moto = await startMotoServer();
   try {
     console.log(`moto server (local AWS emulator) at ${moto.endpoint}`);
-    await seedOrganization(moto.endpoint, {
+    const acme = await seedOrganization(moto.endpoint, {
       managementAccountId: '111111111111',
       accounts: [
         {
@@ -66,7 +74,12 @@ async function main(): Promise<number> {
     await createBucket(moto.endpoint, BUCKET);
     console.log(`seeded table ${TABLE} (2 active tenants, 1 inactive) and bucket ${BUCKET}\n`);
 
-    const args = [
+    const env = { ...process.env, ...emulatorEnvironment(moto.endpoint) };
+    const orgmeta = (args: string[]): number => {
+      console.log(`$ orgmeta ${args.join(' ')}`);
+      return spawnSync(orgmetaExecutable(), args, { stdio: 'inherit', env }).status ?? 1;
+    };
+    const collect = [
       'collect',
       '--table',
       TABLE,
@@ -78,16 +91,29 @@ async function main(): Promise<number> {
       '--out-dir',
       OUT_DIR,
       '--ou-path',
+      '--required-tags',
+      'CostCenter,Owner',
     ];
-    console.log(`$ orgmeta ${args.join(' ')}`);
-    const run = spawnSync(orgmetaExecutable(), args, {
-      stdio: 'inherit',
-      env: { ...process.env, ...emulatorEnvironment(moto.endpoint) },
+    orgmeta(collect);
+
+    // Something changes in Acme's organization between two runs.
+    const id = (name: string) => acme.accounts.find((a) => a.name === name)?.id ?? '';
+    await changeOrganization(moto.endpoint, '111111111111', {
+      tag: { accountId: id('acme-dev'), tags: [{ key: 'Owner', value: 'Platform, Core' }] },
     });
+    await changeOrganization(moto.endpoint, '111111111111', { untag: { accountId: id('acme-prod'), keys: ['CostCenter'] } });
+    await changeOrganization(moto.endpoint, '111111111111', {
+      create: { name: 'acme-sandbox', email: 'aws-sandbox@acme.example', tags: [{ key: 'Owner', value: 'Dana' }] },
+    });
+    console.log('\nchanged in the emulator: acme-dev re-tagged, acme-prod lost its CostCenter, acme-sandbox created\n');
+    const run = orgmeta(collect);
+
+    console.log('\nWhat changed since the previous run:');
+    orgmeta(['changes', '--bucket', BUCKET]);
     const reports = listFiles(OUT_DIR).filter((f) => f.includes('dt='));
-    console.log(`\nLocal reports (also uploaded to s3://${BUCKET} in the emulator):`);
+    console.log(`\nLocal outputs (also uploaded to s3://${BUCKET} in the emulator):`);
     for (const file of reports) console.log(`  ${relative(process.cwd(), file)}`);
-    return run.status ?? 1;
+    return run;
   } finally {
     await moto.stop();
   }

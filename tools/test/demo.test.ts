@@ -32,8 +32,14 @@ describe('the demo and the bench', () => {
       .filter((line) => line.startsWith('  reports/'))
       .map((line) => line.trim());
     expect(listed.filter((path) => path.endsWith('/accounts.csv'))).toHaveLength(2);
-    expect(listed.filter((path) => path.includes('/_manifests/'))).toHaveLength(1);
-    const acme = listed.find((path) => path.includes('tenant_id=111111111111')) ?? '';
+    // Two runs with a change in between: two manifests and reports, and the change report.
+    expect(listed.filter((path) => path.includes('/_manifests/'))).toHaveLength(2);
+    expect(listed.filter((path) => path.includes('/_reports/'))).toHaveLength(2);
+    expect(run.stdout).toMatch(/2\/2 tenant\(s\) succeeded, 0 failed, 8 account\(s\), 3 change\(s\)/);
+    expect(run.stdout).toMatch(/acme-sandbox\s+account_added/);
+    expect(run.stdout).toContain('3 change(s) in 1 tenant(s).');
+    expect(run.stdout).toMatch(/^Report: file:\/\/.+\.html$/m);
+    const acme = listed.find((path) => path.includes('tenant_id=111111111111') && path.endsWith('/accounts.csv')) ?? '';
     expect(readFileSync(join(cwd, acme), 'utf8')).toContain('Root/Workloads/Prod');
   });
 });

@@ -22,6 +22,10 @@ function contextText(app: App, key: string): string | undefined {
   throw new DeploymentSettingError(`Invalid context "${key}": expected text, got ${JSON.stringify(value)}.`);
 }
 
+function optionalEntry(key: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [key]: value };
+}
+
 function parseMode(text: string): CollectorMode {
   if (text === 'single' || text === 'fanout') return text;
   throw new DeploymentSettingError(`Invalid context "mode": "${text}" is neither single nor fanout.`);
@@ -46,8 +50,14 @@ export function collectorContext(app: App): Omit<CollectorStackProps, 'env' | 'd
       ?.split(',')
       .map((name) => name.trim())
       .filter(Boolean),
-    // Core's settings for the handlers, as JSON: {"TAG_KEYS":"CostCenter,Owner"}.
-    collectorEnvironment: parseEnvironmentContext(app.node.tryGetContext('environment')),
+    // Core's settings for the handlers, as JSON: {"TAG_KEYS":"CostCenter,Owner"}; the fleet inventory's
+    // own keys (outputFormats, requiredTags) are shorthands for OUTPUT_FORMATS and REQUIRED_TAGS there.
+    collectorEnvironment: parseEnvironmentContext({
+      ...parseEnvironmentContext(app.node.tryGetContext('environment')),
+      ...optionalEntry('OUTPUT_FORMATS', contextText(app, 'outputFormats')),
+      ...optionalEntry('REQUIRED_TAGS', contextText(app, 'requiredTags')),
+    }),
+    changeEventsBus: contextText(app, 'changeEventsBus'),
     existingBucketName: contextText(app, 'existingBucketName'),
     existingBucketOwner: contextText(app, 'existingBucketOwner'),
     reportPrefix: contextText(app, 'reportPrefix'),

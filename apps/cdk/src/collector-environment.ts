@@ -12,8 +12,12 @@ const WIRED_BY_STACK: Partial<Record<keyof CollectConfig, string>> = {
   bucketName: 'existingBucketName',
   prefix: 'reportPrefix',
   expectedBucketOwner: 'existingBucketOwner',
+  // Dropping ExpectedBucketOwner would undo the owner the stack wires (its account, or existingBucketOwner).
+  anyBucketOwner: 'existingBucketOwner',
   kmsKeyId: 'reportKmsKeyArn',
   requireExternalId: 'requireExternalId',
+  // The stack grants events:PutEvents on exactly this bus.
+  changeEventsBus: 'changeEventsBus',
 };
 
 /** Settings that must not reach the Lambda at all, and why. */
@@ -37,6 +41,7 @@ export interface WiredSettings {
   readonly collectorName: string;
   /** Refuse to assume a tenant role without an ExternalId. */
   readonly requireExternalId: boolean;
+  readonly changeEventsBus?: string;
 }
 
 /** The context key that sets this variable, when the stack wires it. */
@@ -118,5 +123,6 @@ export function collectorEnvironment(wired: WiredSettings, extra: Readonly<Recor
     ...(wired.kmsKeyId ? { [envVarOf('kmsKeyId')]: wired.kmsKeyId } : {}),
     [COLLECTOR_NAME_ENV_VAR]: wired.collectorName,
     [envVarOf('requireExternalId')]: String(wired.requireExternalId),
+    ...(wired.changeEventsBus ? { [envVarOf('changeEventsBus')]: wired.changeEventsBus } : {}),
   };
 }

@@ -12,7 +12,15 @@ import { FanoutCollector } from './constructs/fanout-collector';
 import { ReportBucket } from './constructs/report-bucket';
 import type { ScheduledCollector } from './constructs/scheduled-collector';
 import { SingleModeCollector } from './constructs/single-mode-collector';
-import { normalisedReportPrefix, tenantTableRef, validBucketName, validBucketOwner, validKmsKeyArn, validRoleName } from './settings';
+import {
+  checkedSettingValue,
+  normalisedReportPrefix,
+  tenantTableRef,
+  validBucketName,
+  validBucketOwner,
+  validKmsKeyArn,
+  validRoleName,
+} from './settings';
 
 export type CollectorMode = 'single' | 'fanout';
 
@@ -53,6 +61,8 @@ export interface CollectorStackProps extends StackProps {
    * external_id attribute: the Lambda has no run-wide one). @default true
    */
   readonly requireExternalId?: boolean;
+  /** EventBridge bus (name or ARN) that receives one event per change; the collector gets events:PutEvents on it. */
+  readonly changeEventsBus?: string;
 }
 
 /**
@@ -75,6 +85,10 @@ export class CollectorStack extends Stack {
     const existingBucketName = props.existingBucketName === undefined ? undefined : validBucketName(props.existingBucketName);
     const bucketOwner = props.existingBucketOwner === undefined ? Aws.ACCOUNT_ID : validBucketOwner(props.existingBucketOwner);
     const reportKmsKeyArn = props.reportKmsKeyArn === undefined ? undefined : validKmsKeyArn(props.reportKmsKeyArn);
+    const changeEventsBus =
+      props.changeEventsBus === undefined
+        ? undefined
+        : (checkedSettingValue('changeEventsBus', props.changeEventsBus, 'context "changeEventsBus"') as string);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.bucket = new ReportBucket(this, 'Reports', {
       existingBucketName,
@@ -91,6 +105,7 @@ export class CollectorStack extends Stack {
         kmsKeyId: reportKmsKeyArn,
         collectorName: this.stackName,
         requireExternalId: props.requireExternalId ?? true,
+        changeEventsBus,
       },
       props.collectorEnvironment,
     );
@@ -100,6 +115,7 @@ export class CollectorStack extends Stack {
       bucket: this.bucket,
       prefix,
       reportKmsKeyArn,
+      changeEventsBus,
     });
 
     // `Default`: the mode's resources keep the logical IDs they had when the stack built them

@@ -1,20 +1,30 @@
+import { ACCOUNT_DETAIL_FAMILIES } from '@orgmeta/core';
 import { CfnOutput, CfnParameter, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
+/** One statement of the reader role: a Sid and its actions. */
+export interface ReaderStatement {
+  readonly sid: string;
+  readonly actions: readonly string[];
+}
+
 /**
- * Exactly the Organizations calls the collector makes in a tenant's organization (the
- * adapters' SdkOrganizationReader; a test keeps the two lists equal): the first three for
- * every run, the last three for --ou-path / INCLUDE_OU_PATH.
+ * Exactly the calls the collector makes in a tenant's organization (the adapters'
+ * SdkOrganizationReader; a test keeps the lists equal): the first statement for every run, then
+ * one statement per account-detail flag (core's ACCOUNT_DETAIL_FAMILIES), so a tenant that will
+ * never use a flag can drop its statement.
  */
-export const READER_ACTIONS = [
-  'organizations:DescribeOrganization',
-  'organizations:ListAccounts',
-  'organizations:ListTagsForResource',
-  'organizations:ListRoots',
-  'organizations:ListOrganizationalUnitsForParent',
-  'organizations:ListAccountsForParent',
+export const READER_STATEMENTS: readonly ReaderStatement[] = [
+  {
+    sid: 'ReadOrganization',
+    actions: ['organizations:DescribeOrganization', 'organizations:ListAccounts', 'organizations:ListTagsForResource'],
+  },
+  ...ACCOUNT_DETAIL_FAMILIES.map((family) => ({ sid: family.stage, actions: family.actions })),
 ];
+
+/** Every action of the reader role. */
+export const READER_ACTIONS: readonly string[] = READER_STATEMENTS.flatMap((statement) => statement.actions);
 
 /**
  * The read-only role to deploy in each tenant's management account (also as a StackSet):
@@ -51,13 +61,16 @@ export class TenantReaderRoleStack extends Stack {
       maxSessionDuration: undefined,
       inlinePolicies: {
         ReadOrganization: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({ sid: 'ReadOrganization', actions: READER_ACTIONS, resources: ['*'] })],
+          statements: READER_STATEMENTS.map(
+            (statement) => new iam.PolicyStatement({ sid: statement.sid, actions: [...statement.actions], resources: ['*'] }),
+          ),
         }),
       },
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Organizations read actions (DescribeOrganization, ListAccounts, ListRoots…) do not support resource-level permissions.',
+      reason:
+        'Organizations read actions (DescribeOrganization, ListAccounts, ListRoots…) and Account Management reads of member accounts (GetAlternateContact, ListRegions by AccountId) are granted on every account of the organization.',
     });
     new CfnOutput(this, 'ReaderRoleArn', { value: role.roleArn });
   }

@@ -26,6 +26,7 @@ describe('Collector environment', () => {
     ['REPORT_BUCKET_NAME', 'existingBucketName'],
     ['REPORT_PREFIX', 'reportPrefix'],
     ['REPORT_BUCKET_OWNER', 'existingBucketOwner'],
+    ['REPORT_ANY_BUCKET_OWNER', 'existingBucketOwner'],
     ['REPORT_KMS_KEY_ID', 'reportKmsKeyArn'],
   ])('refuses %s in the environment context and names the context key "%s" instead', (envVar, contextKey) => {
     expect(() => synthApp({ environment: JSON.stringify({ [envVar]: 'x' }) })).toThrow(

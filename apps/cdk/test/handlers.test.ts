@@ -85,7 +85,18 @@ describe('Lambda handlers against moto', () => {
     );
     const manifestKey = keys.find((k) => k.startsWith(`single/dt=${today()}/_manifests/`)) ?? '';
     const manifest: RunSummary = JSON.parse(await s3().text(BUCKET, manifestKey));
-    expect(manifest.totals).toEqual({ tenants: 3, succeeded: 2, failed: 1, accounts: 3 });
+    // A first snapshot: changes are detected (none yet), so totals.changes is 0.
+    expect(manifest.totals).toEqual({ tenants: 3, succeeded: 2, failed: 1, accounts: 3, changes: 0 });
+    // The Lambda wires the same Part 2 outputs as the CLI: Parquet, the pointer, the run report.
+    expect(keys.filter((k) => k.startsWith('single/') && !k.endsWith('.csv') && !k.includes('_manifests/'))).toEqual(
+      [
+        `single/_latest/tenant_id=${ALSO_GOOD}.json`,
+        `single/_latest/tenant_id=${GOOD}.json`,
+        `single/dt=${today()}/_reports/${manifest.runId}.html`,
+        `single/dt=${today()}/tenant_id=${ALSO_GOOD}/accounts.parquet`,
+        `single/dt=${today()}/tenant_id=${GOOD}/accounts.parquet`,
+      ].sort(),
+    );
     for (const line of logLines()) expect(() => JSON.parse(line)).not.toThrow();
     expect(logLines().join('')).not.toContain('lambda-external-id');
     expect(metricRecords()).toEqual([]);

@@ -10,6 +10,16 @@ const RUN_LOCK_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'];
 const RUN_LOCK_OBJECT = {
   'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/_lock/run.json']],
 };
+const REPORT_BUCKET = { 'Fn::GetAtt': [expect.stringMatching('^Reports'), 'Arn'] };
+// The previous snapshot: GetObject under the prefix, and ListBucket on the prefix only (else a missing pointer is 403, not 404).
+const READ_SNAPSHOTS = [
+  expect.objectContaining({ Action: 's3:GetObject' }),
+  expect.objectContaining({
+    Action: 's3:ListBucket',
+    Resource: REPORT_BUCKET,
+    Condition: { StringLike: { 's3:prefix': ['org-accounts/*'] } },
+  }),
+];
 const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 7200 };
 const logWrite = (logGroup: string) => ({
   Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -40,14 +50,14 @@ describe('CollectorStack, single mode', () => {
     collector.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('gives the collector exactly: DescribeTable and Scan on the table, AssumeRole on the reader role, PutObject and GetObject (HeadObject) under the prefix, the run lock', () => {
+  it('gives the collector exactly: DescribeTable and Scan on the table, AssumeRole on the reader role, PutObject, GetObject (snapshots, HeadObject) and ListBucket under the prefix, the run lock', () => {
     expect(statementsOf(collector, 'CollectorRole')).toEqual([
       expect.objectContaining(logWrite('CollectorLogs')),
       expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
-      expect.objectContaining({ Action: 's3:GetObject' }),
       expect.objectContaining({ Action: RUN_LOCK_ACTIONS }),
+      ...READ_SNAPSHOTS,
     ]);
     // The run lock: Put/Get/Delete on exactly one object, <prefix>_lock/run.json.
     collector.hasResourceProperties('AWS::IAM::Policy', {
@@ -119,6 +129,29 @@ describe('CollectorStack, single mode', () => {
     });
   });
 
+  it('wires the fleet inventory context keys: formats and required tags for the handler, PutEvents on exactly the events bus', () => {
+    const { collector: inventory } = synthApp({
+      outputFormats: 'csv',
+      requiredTags: 'CostCenter,Owner',
+      changeEventsBus: 'orgmeta-changes',
+    });
+    inventory.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ OUTPUT_FORMATS: 'csv', REQUIRED_TAGS: 'CostCenter,Owner', CHANGE_EVENTS_BUS: 'orgmeta-changes' }),
+      },
+    });
+    expect(statementsOf(inventory, 'CollectorRole').filter((s) => s.Action === 'events:PutEvents')).toEqual([
+      expect.objectContaining({
+        Resource: partitionArn(':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/orgmeta-changes'),
+      }),
+    ]);
+    // Without a bus there is no PutEvents at all.
+    expect(statementsOf(collector, 'CollectorRole').filter((s) => s.Action === 'events:PutEvents')).toEqual([]);
+    // The bus is the stack's to wire (it grants on it), never through the raw environment.
+    expect(() => synthApp({ environment: '{"CHANGE_EVENTS_BUS":"x"}' })).toThrow(/use the context key "changeEventsBus"/);
+    expect(() => synthApp({ outputFormats: 'parquet' })).toThrow(/must include csv/);
+  });
+
   it('uses an existing bucket by name, with a KMS key and an SNS topic for the alarm', () => {
     const { collector: existing } = synthApp({
       existingBucketName: 'my-existing-reports',
@@ -186,7 +219,7 @@ describe('CollectorStack, fanout mode', () => {
       expect.objectContaining({ Action: READ_TABLE, Resource: TABLE_ARN }),
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
-      expect.objectContaining({ Action: 's3:GetObject' }),
+      ...READ_SNAPSHOTS,
     ]);
     expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -240,18 +273,41 @@ describe('TenantReaderRoleStack', () => {
       Policies: [
         {
           PolicyName: 'ReadOrganization',
-          PolicyDocument: { Statement: [{ Sid: 'ReadOrganization', Effect: 'Allow', Action: READER_ACTIONS, Resource: '*' }] },
+          PolicyDocument: {
+            Statement: [
+              {
+                Sid: 'ReadOrganization',
+                Effect: 'Allow',
+                Action: ['organizations:DescribeOrganization', 'organizations:ListAccounts', 'organizations:ListTagsForResource'],
+                Resource: '*',
+              },
+              // --ou-path: names from Paths (ListRoots, DescribeOrganizationalUnit), or the tree walk.
+              {
+                Sid: 'OuPaths',
+                Effect: 'Allow',
+                Action: [
+                  'organizations:ListRoots',
+                  'organizations:DescribeOrganizationalUnit',
+                  'organizations:ListOrganizationalUnitsForParent',
+                  'organizations:ListAccountsForParent',
+                ],
+                Resource: '*',
+              },
+              {
+                Sid: 'DelegatedAdmins',
+                Effect: 'Allow',
+                Action: ['organizations:ListDelegatedAdministrators', 'organizations:ListDelegatedServicesForAccount'],
+                Resource: '*',
+              },
+              { Sid: 'AlternateContacts', Effect: 'Allow', Action: 'account:GetAlternateContact', Resource: '*' },
+              { Sid: 'EnabledRegions', Effect: 'Allow', Action: 'account:ListRegions', Resource: '*' },
+            ],
+          },
         },
       ],
     });
-    expect(READER_ACTIONS).toEqual([
-      'organizations:DescribeOrganization',
-      'organizations:ListAccounts',
-      'organizations:ListTagsForResource',
-      'organizations:ListRoots',
-      'organizations:ListOrganizationalUnitsForParent',
-      'organizations:ListAccountsForParent',
-    ]);
+    // Read-only: no action that changes anything.
+    expect(READER_ACTIONS.filter((action) => !/^(organizations|account):(Describe|List|Get)/.test(action))).toEqual([]);
     reader.hasParameter('ExternalId', { NoEcho: true, Type: 'String' });
   });
 

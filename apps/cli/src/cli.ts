@@ -75,7 +75,7 @@ export function buildCli(args: readonly string[], commands: readonly CommandDefi
     cli = cli.command(command.name, command.description, (y) =>
       command.examples.reduce(
         (built, example) => built.example(example.command, example.description),
-        y.options(settingOptions(command.flags)),
+        y.options({ ...settingOptions(command.flags), ...command.options }),
       ),
     );
   }

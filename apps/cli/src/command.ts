@@ -1,6 +1,7 @@
 import type { CollectConfig, ConfigRequirements, SecretMasker } from '@orgmeta/core';
 import type { StderrLogger, LogFormat } from './logger';
 import type { Display } from './output';
+import type { Options } from 'yargs';
 
 export interface GlobalOptions {
   readonly json?: boolean;
@@ -48,6 +49,8 @@ export interface CommandDefinition {
   readonly description: string;
   /** Flags of core's settings table this command accepts (by flag name). */
   readonly flags: readonly string[];
+  /** The command's own flags, outside the settings table (e.g. `changes --run-id`). */
+  readonly options?: Readonly<Record<string, Options>>;
   readonly examples: readonly CommandExample[];
   /** Which settings the command cannot do without (the table is always needed). */
   readonly requirements: ConfigRequirements;

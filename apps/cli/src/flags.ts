@@ -1,4 +1,4 @@
-import { COLLECT_SETTINGS } from '@orgmeta/core';
+import { ACCOUNT_DETAIL_FAMILIES, COLLECT_SETTINGS } from '@orgmeta/core';
 import type { Options } from 'yargs';
 
 /** Every flag of core's settings table. */
@@ -6,6 +6,11 @@ export const ALL_FLAGS: readonly string[] = COLLECT_SETTINGS.map((s) => s.flag);
 
 /** The flags that decide which tenants a command looks at and how it reaches them. */
 export const SELECTION_FLAGS: readonly string[] = ['table', 'tenant-status', 'tenant-service', 'tenant', 'role-name', 'external-id'];
+
+/** The flags that add account-detail columns (`--ou-path`, `--delegated-admins`, `--contacts`, `--regions`). */
+export const DETAIL_FLAGS: readonly string[] = COLLECT_SETTINGS.filter((s) => ACCOUNT_DETAIL_FAMILIES.some((f) => f.flag === s.key)).map(
+  (s) => s.flag,
+);
 
 /** yargs options generated from core's settings table, so flags, env vars and defaults have one home. */
 export function settingOptions(flags: readonly string[]): Record<string, Options> {

@@ -51,7 +51,8 @@ describe('ExpectedBucketOwner: the collector’s own account unless told otherwi
     expect(collectorAccount).toMatch(/^\d{12}$/);
     expect(proxy.calls().filter((c) => c.operation === 'GetCallerIdentity')).toHaveLength(1);
     const puts = s3Calls().filter((c) => c.operation === 'PutObject');
-    expect(puts).toHaveLength(3); // the run lock, the report and the manifest
+    // The run lock, accounts.csv, accounts.parquet, the snapshot pointer, the manifest and the HTML run report.
+    expect(puts).toHaveLength(6);
     for (const put of puts) expect(put.headers[OWNER_HEADER]).toBe(collectorAccount);
   });
 
@@ -59,10 +60,11 @@ describe('ExpectedBucketOwner: the collector’s own account unless told otherwi
     ['--any-bucket-owner', ['--any-bucket-owner'], {}],
     ['REPORT_ANY_BUCKET_OWNER=true', [], { REPORT_ANY_BUCKET_OWNER: 'true' }],
   ])('sends none with %s', async (_, extra, env) => {
-    const result = await run('collect', 'owner-any', extra, env);
+    // A prefix per case: a second run under the same prefix would also write changes.csv and changes.parquet.
+    const result = await run('collect', `owner-any-${extra.length}`, extra, env);
     expect(result.code).toBe(0);
     const puts = s3Calls().filter((c) => c.operation === 'PutObject');
-    expect(puts).toHaveLength(3); // the run lock, the report and the manifest
+    expect(puts).toHaveLength(6);
     for (const put of puts) expect(put.headers).not.toHaveProperty(OWNER_HEADER);
     expect(proxy.calls().filter((c) => c.operation === 'GetCallerIdentity')).toHaveLength(0);
   });

@@ -111,6 +111,11 @@ describe('orgmeta collect (end to end against moto)', () => {
         '--out-dir',
         'out',
         '--ou-path',
+        // Exactly Part 1's objects: the Part 2 outputs are covered by inventory.e2e.test.ts.
+        '--formats',
+        'csv',
+        '--no-changes',
+        '--no-html-report',
         '--json',
       ],
       { cwd },
@@ -170,9 +175,17 @@ describe('orgmeta collect (end to end against moto)', () => {
       'joined_timestamp',
       'ou_path',
       'collected_at',
+      // --ou-path also adds the path in IDs and the parent (SPEC Part 2, account details).
+      'ou_id_path',
+      'parent_id',
       'tag:CostCenter',
       'tag:Note',
     ]);
+    const root = rows.find((r) => r.account_id === BIG);
+    expect(root?.parent_id).toMatch(/^r-[a-z0-9]+$/);
+    expect(rows.filter((r) => r.ou_path === 'Root/Workloads/Prod').every((r) => r.ou_id_path.startsWith(`${root?.parent_id}/ou-`))).toBe(
+      true,
+    );
   });
 
   it('reports an organization with only its management account, and a zero-padded numeric tenant_id', async () => {
@@ -379,7 +392,12 @@ describe('orgmeta collect (end to end against moto)', () => {
       expect(assumeRole.get('RoleSessionName')).toBe(`orgmeta-${summary.runId}`);
       expect(assumeRole.get('ExternalId')).toBe('ext-123');
       const puts = calls.filter((c) => c.operation === 'PutObject' && !c.body.includes('"expiresAt"'));
-      expect(puts).toHaveLength(2); // the report and the manifest (the run lock aside)
+      // accounts.csv, accounts.parquet, the snapshot pointer, the manifest and the HTML run report (the run lock aside).
+      expect(puts).toHaveLength(5);
+      // Reading the previous snapshot's pointer checks the bucket owner too.
+      const gets = calls.filter((c) => c.operation === 'GetObject');
+      expect(gets.length).toBeGreaterThan(0);
+      for (const get of gets) expect(get.headers['x-amz-expected-bucket-owner']).toBe('123456789012');
       for (const put of puts) {
         expect(put.headers['x-amz-expected-bucket-owner']).toBe('123456789012');
         expect(put.headers['x-amz-server-side-encryption']).toBe('aws:kms');

@@ -23,7 +23,7 @@ function lintAsCommandSource(source: string): { status: number | null; output: s
 describe('the command registry', () => {
   it('declares each command once, with flags from core settings table and examples', () => {
     const known = new Set(COLLECT_SETTINGS.map((s) => s.flag));
-    expect(COMMANDS.map((c) => c.name)).toEqual(['collect', 'tenants', 'check']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['collect', 'tenants', 'check', 'changes']);
     for (const command of COMMANDS) {
       expect(command.flags.filter((flag) => !known.has(flag))).toEqual([]);
       expect(command.examples.length).toBeGreaterThan(0);
@@ -38,7 +38,7 @@ describe('the command registry', () => {
       .fail((m) => (message = m))
       .exitProcess(false)
       .parseAsync();
-    expect(message).toBe('Name a command: collect, tenants or check.');
+    expect(message).toBe('Name a command: collect, tenants, check or changes.');
   });
 
   it('fails the lint when a command imports cli.ts (no import cycle)', () => {

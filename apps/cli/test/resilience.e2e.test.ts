@@ -135,8 +135,12 @@ describe('orgmeta under throttling, faults and interruptions (end to end, moto +
         error: { code: 'AccessDeniedException' },
       });
       const s3Keys = await listKeys(BUCKET);
-      expect(s3Keys.filter((k) => k.startsWith('page3/') && k.includes('tenant_id='))).toEqual([key('page3', SMALL)]);
-      expect(filesUnder(join(dir, 'out')).filter((f) => f.includes('tenant_id='))).toEqual([key('page3', SMALL)]);
+      // Nothing of the failed tenant anywhere (no report, no Parquet, no pointer moved); the other tenant's report is there.
+      expect(s3Keys.filter((k) => k.startsWith('page3/') && k.includes(`tenant_id=${WIDE}`))).toEqual([]);
+      expect(s3Keys).toContain(key('page3', SMALL));
+      const localFiles = filesUnder(join(dir, 'out'));
+      expect(localFiles.filter((f) => f.includes(`tenant_id=${WIDE}`))).toEqual([]);
+      expect(localFiles).toContain(key('page3', SMALL));
       const manifest: RunSummary = JSON.parse(await getText(BUCKET, `page3/dt=${today()}/_manifests/${summary.runId}.json`));
       expect(manifest.tenants.find((t) => t.tenantId === WIDE)?.status).toBe('failed');
     });

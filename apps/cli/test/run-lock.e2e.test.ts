@@ -125,10 +125,16 @@ describe('one run at a time per report prefix (end to end, moto + fault proxy)',
       const summary: RunSummary = JSON.parse(first.output.stdout);
       expect(summary.runId).toBe(holder.runId);
       const keys = (await listKeys(BUCKET)).filter((k) => k.startsWith('overlap/'));
+      // Only the first run's objects (the lock released): pointers, manifest, HTML report, snapshots.
       expect(keys).toEqual([
+        `overlap/_latest/tenant_id=${FIRST}.json`,
+        `overlap/_latest/tenant_id=${SECOND}.json`,
         `overlap/dt=${today()}/_manifests/${summary.runId}.json`,
+        `overlap/dt=${today()}/_reports/${summary.runId}.html`,
         reportKey('overlap', FIRST),
+        reportKey('overlap', FIRST).replace(/\.csv$/, '.parquet'),
         reportKey('overlap', SECOND),
+        reportKey('overlap', SECOND).replace(/\.csv$/, '.parquet'),
       ]);
       for (const tenant of summary.tenants) {
         expect((await head(BUCKET, tenant.s3Key ?? '')).Metadata?.['run-id']).toBe(summary.runId);

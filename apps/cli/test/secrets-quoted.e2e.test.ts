@@ -102,7 +102,8 @@ describe('ExternalIds never appear in any output, even when AWS quotes them back
       const s3Objects = await Promise.all(s3Keys.map((k) => getText(BUCKET, k)));
       const localFiles = filesUnder(join(dir, 'out')).map((f) => readFileSync(join(dir, 'out', f), 'utf8'));
       expect(s3Keys.filter((k) => k.includes('/_manifests/'))).toHaveLength(1);
-      expect(localFiles).toHaveLength(2);
+      // accounts.csv, accounts.parquet, the snapshot pointer, the manifest and the HTML run report: every one is checked.
+      expect(localFiles).toHaveLength(5);
       expectNoSecret([run.stdout, run.stderr, ...s3Objects, ...localFiles]);
 
       const manifest: RunSummary = JSON.parse(s3Objects[s3Keys.findIndex((k) => k.includes('/_manifests/'))]);

@@ -1,9 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import {
   ConfigError,
   type CallerIdentity,
+  type ChangeEventSink,
+  type OutputDependencies,
   type CollectConfig,
   type Logger,
   type OrganizationConnector,
@@ -17,6 +20,8 @@ import {
 } from '@orgmeta/core';
 import { clientConfig } from './client-config';
 import { DynamoDbTenantSource } from './dynamodb-tenant-source';
+import { EventBridgeChangeEventSink } from './eventbridge-change-event-sink';
+import { S3ObjectReader } from './s3-object-reader';
 import { S3ReportSink } from './s3-report-sink';
 import { S3RunLockStore } from './s3-run-lock-store';
 import { StsCallerIdentity } from './sts-caller-identity';
@@ -30,6 +35,10 @@ export interface AwsAdapters {
   /** Present when the configuration uploads to S3: run locks live in the bucket. */
   readonly runLockStore?: S3RunLockStore;
   readonly identity: CallerIdentity;
+  /** Reads previous snapshots from the report bucket; present when the configuration uploads to S3. */
+  readonly s3Reader?: S3ObjectReader;
+  /** Present when `--events-bus` / CHANGE_EVENTS_BUS names a bus. */
+  readonly changeEvents?: ChangeEventSink;
 }
 
 /** The collector's region from the SDK's own chain (AWS_REGION, profile…), without a network call. */
@@ -66,6 +75,13 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
     s3Sink: s3 && bucket ? new S3ReportSink(s3, bucket) : undefined,
     runLockStore: s3 && bucket ? new S3RunLockStore(s3, bucket) : undefined,
     identity: new StsCallerIdentity(new STSClient(clientConfig(settings))),
+    s3Reader:
+      s3 && config.bucketName
+        ? new S3ObjectReader(s3, { bucketName: config.bucketName, expectedBucketOwner: config.expectedBucketOwner })
+        : undefined,
+    changeEvents: config.changeEventsBus
+      ? new EventBridgeChangeEventSink(new EventBridgeClient(clientConfig(settings)), { busName: config.changeEventsBus })
+      : undefined,
   };
 }
 
@@ -90,6 +106,12 @@ export interface PipelineWiring extends AwsAdapterHooks {
    */
   readonly lockHolder?: string;
   readonly localLockStore?: RunLockStore;
+  /**
+   * Part 2's renderers (formats, changes, tag coverage, run report), injected like `render`. The
+   * baseline is read from S3 when uploading; `baseline` here is the reader otherwise (the CLI's
+   * output folder with `--no-upload`). Change events go to the configured bus.
+   */
+  readonly outputs?: Omit<OutputDependencies, 'events'>;
 }
 
 /** Core's pipeline wired to AWS: the one composition the CLI and the Lambda handlers share. */
@@ -99,6 +121,15 @@ export function awsPipelineDependencies(wiring: PipelineWiring): PipelineDepende
     tenantSource: aws.tenantSource,
     organizations: aws.organizations,
     render: wiring.render,
+    ...(wiring.outputs
+      ? {
+          outputs: {
+            ...wiring.outputs,
+            baseline: aws.s3Reader ?? wiring.outputs.baseline,
+            ...(aws.changeEvents ? { events: aws.changeEvents } : {}),
+          },
+        }
+      : {}),
     sinks: [...(wiring.sinks ?? []), ...(aws.s3Sink ? [aws.s3Sink] : [])],
     logger: wiring.logger,
     region: wiring.region,

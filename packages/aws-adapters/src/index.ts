@@ -1,7 +1,7 @@
 export { awsPipelineDependencies, createAwsAdapters, resolveAwsRegion } from './aws-adapters';
 export type { AwsAdapterHooks, AwsAdapters, PipelineWiring } from './aws-adapters';
-export { OrganizationPacer, SYSTEM_CLOCK, paceClient } from './organization-pacer';
-export type { PacerClock, PacerSettings } from './organization-pacer';
+export { ACCOUNT_MANAGEMENT_RATES, OrganizationPacer, SYSTEM_CLOCK, accountManagementPacers, paceClient } from './organization-pacer';
+export type { PacerClock, PacerForOperation, PacerSettings } from './organization-pacer';
 export { clientConfig } from './client-config';
 export type { AwsClientSettings } from './client-config';
 export { DynamoDbTenantSource } from './dynamodb-tenant-source';

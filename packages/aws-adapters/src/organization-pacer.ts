@@ -82,8 +82,10 @@ class TokenBucket {
 }
 
 export interface PacerSettings {
-  /** Calls per second the organization is allowed; also the burst (one second's worth). */
+  /** Calls per second the organization is allowed. */
   readonly maxRps: number;
+  /** Calls allowed at once after a quiet spell; default one second's worth (`maxRps`). */
+  readonly burst?: number;
   /** Told of every throttled answer, e.g. for a progress display. */
   readonly onThrottle?: () => void;
   /** Defaults to the system clock. */
@@ -101,7 +103,7 @@ export class OrganizationPacer {
 
   constructor(private readonly settings: PacerSettings) {
     this.rps = settings.maxRps;
-    this.bucket = new TokenBucket(this.rps, Math.max(1, Math.round(settings.maxRps)), settings.clock ?? SYSTEM_CLOCK);
+    this.bucket = new TokenBucket(this.rps, Math.max(1, Math.round(settings.burst ?? settings.maxRps)), settings.clock ?? SYSTEM_CLOCK);
   }
 
   /** Runs one attempt when a token is free and learns from its outcome. */
@@ -137,14 +139,47 @@ export class OrganizationPacer {
   }
 }
 
-/** Makes every attempt (retries included) of a client's calls go through the pacer. */
+/** The pacer an operation (`GetAlternateContact`) goes through; undefined: not paced. */
+export type PacerForOperation = (operation: string) => OrganizationPacer | undefined;
+
+/**
+ * Makes every attempt (retries included) of a client's calls go through the pacer, or through
+ * the pacer of each operation (APIs whose rate limits are per operation, like Account Management).
+ */
 // The client's input/output types do not matter to pacing, hence the wide generic.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function paceClient(client: Client<any, any, any>, pacer: OrganizationPacer): void {
-  client.middlewareStack.add((next) => (args) => pacer.run(() => next(args)), {
-    // After retry and signing, before the request is sent: once per attempt.
-    step: 'finalizeRequest',
-    priority: 'low',
-    name: 'orgmetaPacer',
-  });
+export function paceClient(client: Client<any, any, any>, pacer: OrganizationPacer | PacerForOperation): void {
+  const pacerFor: PacerForOperation = pacer instanceof OrganizationPacer ? () => pacer : pacer;
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const chosen = pacerFor(String(context.commandName ?? '').replace(/Command$/, ''));
+      return chosen ? chosen.run(() => next(args)) : next(args);
+    },
+    {
+      // After retry and signing, before the request is sent: once per attempt.
+      step: 'finalizeRequest',
+      priority: 'low',
+      name: 'orgmetaPacer',
+    },
+  );
+}
+
+/**
+ * AWS Account Management's documented rates per caller: GetAlternateContact 10 per second with a
+ * burst of 15, ListRegions 5 per second. Each has its own budget, apart from the Organizations pace.
+ */
+export const ACCOUNT_MANAGEMENT_RATES: Readonly<Record<string, { readonly rps: number; readonly burst: number }>> = {
+  GetAlternateContact: { rps: 10, burst: 15 },
+  ListRegions: { rps: 5, burst: 5 },
+};
+
+/** One pacer per Account Management operation at its documented rate, for one tenant. */
+export function accountManagementPacers(settings: Omit<PacerSettings, 'maxRps' | 'burst'> = {}): PacerForOperation {
+  const pacers = new Map(
+    Object.entries(ACCOUNT_MANAGEMENT_RATES).map(([operation, rate]) => [
+      operation,
+      new OrganizationPacer({ ...settings, maxRps: rate.rps, burst: rate.burst }),
+    ]),
+  );
+  return (operation) => pacers.get(operation);
 }

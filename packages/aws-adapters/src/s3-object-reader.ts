@@ -1,5 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectReader } from '@orgmeta/core';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectLister, ObjectReader } from '@orgmeta/core';
 
 export interface S3ObjectReaderSettings {
   readonly bucketName: string;
@@ -20,7 +20,7 @@ function isMissingObject(error: unknown): boolean {
  * object is `undefined`. S3 answers 403 instead of 404 for a missing key when the caller may
  * not list the bucket, so the role needs s3:ListBucket on the prefix for "no baseline yet".
  */
-export class S3ObjectReader implements ObjectReader {
+export class S3ObjectReader implements ObjectReader, ObjectLister {
   constructor(
     private readonly client: S3Client,
     private readonly settings: S3ObjectReaderSettings,
@@ -37,5 +37,24 @@ export class S3ObjectReader implements ObjectReader {
       if (isMissingObject(error)) return undefined;
       throw error;
     }
+  }
+
+  /** Every key under a prefix, all pages; callers keep the prefix narrow (`_latest/`, one `dt=` day). */
+  async listKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.settings.bucketName,
+          Prefix: prefix,
+          ContinuationToken: token,
+          ExpectedBucketOwner: this.settings.expectedBucketOwner,
+        }),
+      );
+      keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
   }
 }

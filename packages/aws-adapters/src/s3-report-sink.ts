@@ -91,7 +91,7 @@ export class S3ReportSink implements ReportSink, WriteProbe {
   /** Every PUT carries the bucket owner check and the encryption settings. */
   private async put(
     key: string,
-    body: string,
+    body: string | Uint8Array,
     contentType: string,
     extra: Partial<PutObjectCommandInput> = {},
     signal?: AbortSignal,

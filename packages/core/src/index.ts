@@ -23,7 +23,31 @@ export {
   tenantTableFailure,
 } from './failures';
 export type { CollectionStage, FailureContext, RunSurroundings } from './failures';
-export { buildReport, collectRun, collectTenant, newRunId, planRun, startRun, summarizeRun, writeManifest } from './pipeline';
+export {
+  ACCOUNT_DETAIL_FAMILIES,
+  ACCOUNT_MANAGEMENT_PRINCIPAL,
+  CONTACT_COLUMNS,
+  NO_DETAILS,
+  collectAccountDetails,
+  detailColumnsFor,
+  detailFamiliesFor,
+  joinSorted,
+  placementIds,
+} from './account-details';
+export type { AccountDetailFamily, CollectedDetails, DetailFlag, DetailStep } from './account-details';
+export {
+  buildReport,
+  collectRun,
+  collectTenant,
+  newRunId,
+  planRun,
+  startRun,
+  summarizeRun,
+  writeManifest,
+  writeRunReport,
+} from './pipeline';
+export { MAX_ACCOUNTS_MISSING_IN_SUMMARY, loadBaseline, planTenantOutputs, selectedFormats, sha256Hex } from './tenant-outputs';
+export type { CsvOutputs, OutputDependencies, SnapshotFormatWriter, TenantOutputFacts, TenantOutputPlan } from './tenant-outputs';
 export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
 export { runPreflight, trustablePrincipal } from './preflight';
 export type { CheckResult, CheckStatus, PreflightDependencies, PreflightReport } from './preflight';
@@ -32,7 +56,9 @@ export type {
   LogFields,
   Logger,
   OrganizationConnector,
+  AlternateContactType,
   OrganizationReader,
+  OuPlacement,
   ReportObject,
   ReportRenderer,
   ReportSink,
@@ -85,7 +111,7 @@ export {
   snapshotFromReport,
   sortSnapshotAccounts,
 } from './snapshot';
-export type { DetailColumnSource, Snapshot, SnapshotAccount, SnapshotFixedColumn, SnapshotOptions } from './snapshot';
+export type { DetailColumn, DetailColumnSource, Snapshot, SnapshotAccount, SnapshotFixedColumn, SnapshotOptions } from './snapshot';
 export {
   CHANGE_COLUMNS,
   CHANGE_EVENT_DETAIL_TYPE,
@@ -135,3 +161,5 @@ export type {
   TenantReportDetails,
 } from './run-report';
 export { RUN_REPORT_CONTENT_TYPE, runReportKey, tagCoverageKey } from './run-report-layout';
+export { daysBetween, findChanges, runIdDate } from './changes-query';
+export type { ChangesFound, ChangesParser, ChangesQuery, ObjectLister } from './changes-query';

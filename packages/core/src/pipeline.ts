@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import pMap from 'p-map';
 import { settingName, type CollectConfig, type Surface } from './config';
@@ -13,10 +13,23 @@ import {
   type FailureContext,
 } from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
+import { collectAccountDetails, type CollectedDetails } from './account-details';
 import { displayName, failedResult } from './tenant-results';
 import { SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
 import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
-import { MANIFEST_CONTENT_TYPE, REPORT_CONTENT_TYPE, manifestKey, reportKey } from './report-layout';
+import type { ChangeEvent } from './changes';
+import { buildRunReport } from './run-report';
+import { runReportKey } from './run-report-layout';
+import type { ChangeEventSink } from './snapshot-ports';
+import {
+  loadBaseline,
+  planTenantOutputs,
+  runReportObject,
+  sha256Hex,
+  type OutputDependencies,
+  type TenantOutputFacts,
+} from './tenant-outputs';
+import { MANIFEST_CONTENT_TYPE, manifestKey } from './report-layout';
 import { REPORT_SINK_KINDS, storedFields, writeEvidence, type SinkLocations } from './report-sinks';
 import { withRunLock, type RunLockDependencies } from './run-lock';
 import { selectTenants } from './tenants';
@@ -26,6 +39,8 @@ export interface PipelineDependencies {
   readonly tenantSource: TenantSource;
   readonly organizations: OrganizationConnector;
   readonly render: ReportRenderer;
+  /** Part 2's outputs (snapshot formats, changes, events, tag coverage, run report); without them a run writes Part 1's objects. */
+  readonly outputs?: OutputDependencies;
   /**
    * Where reports and the manifest go, written in this order; a report fails at the first sink
    * that refuses it. Local copies come before S3, so a failed upload still leaves the local copy
@@ -66,6 +81,8 @@ export interface ManifestOutcome extends SinkLocations {
 export interface RunOutcome {
   readonly summary: RunSummary;
   readonly manifest: ManifestOutcome;
+  /** Where the run's HTML report went; absent when none was written (`--no-html-report`). */
+  readonly report?: ManifestOutcome;
 }
 
 /** Sortable, unique, and valid in a RoleSessionName and an S3 key. */
@@ -75,10 +92,6 @@ export function newRunId(startedAt: Date): string {
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function byOrdinal(a: string, b: string): number {
@@ -144,7 +157,7 @@ export async function collectRun(config: CollectConfig, appDeps: PipelineDepende
   const deps = { ...appDeps, secrets: runSecrets(config, appDeps) };
   const clock = deps.clock ?? (() => new Date());
   const run = startRun(clock);
-  // Held from before the tenant table is read until the manifest is written, however the run ends.
+  // Held from before the tenant table is read until the manifest and the HTML report are written, however the run ends.
   return withRunLock(config, run, deps, () => collectLockedRun(config, deps, run, clock));
 }
 
@@ -175,7 +188,8 @@ async function collectLockedRun(
   plan.notSelected.forEach((result) => deps.onTenantFinished?.(result));
   const summary = summarizeRun(run, [...collected, ...plan.notSelected], plan.invalidRecords, clock());
   const manifest = await writeManifest(summary, config, deps);
-  return { summary, manifest };
+  const report = await writeRunReport(summary, config, deps);
+  return { summary, manifest, ...(report ? { report } : {}) };
 }
 
 /** The run summary (and manifest body) from every tenant's result. */
@@ -185,8 +199,11 @@ export function summarizeRun(
   invalidRecords: readonly InvalidRecord[],
   finishedAt: Date,
 ): RunSummary {
-  const sorted = [...results].sort((a, b) => byOrdinal(a.tenantId, b.tenantId));
+  // A bus problem is the run's, not a tenant's: it moves to the top-level `eventsError`.
+  const eventsErrors = [...new Set(results.flatMap((r) => (r.eventsError ? [r.eventsError] : [])))];
+  const sorted = [...results].map(({ eventsError: _moved, ...entry }) => entry).sort((a, b) => byOrdinal(a.tenantId, b.tenantId));
   const succeeded = sorted.filter((r) => r.status === 'succeeded');
+  const compared = succeeded.filter((r) => r.changes !== undefined);
   return {
     runId: run.runId,
     startedAt: run.startedAt.toISOString(),
@@ -198,7 +215,9 @@ export function summarizeRun(
       succeeded: succeeded.length,
       failed: sorted.length - succeeded.length,
       accounts: succeeded.reduce((sum, r) => sum + r.accounts, 0),
+      ...(compared.length > 0 ? { changes: compared.reduce((sum, r) => sum + (r.changes?.total ?? 0), 0) } : {}),
     },
+    ...(eventsErrors.length > 0 ? { eventsError: eventsErrors.join('; ') } : {}),
   };
 }
 
@@ -289,35 +308,24 @@ export async function collectTenant(
       () => tagsByAccount(reader, accounts, config.accountConcurrency),
       signal,
     );
-    const ouPaths = config.includeOuPath
-      ? await step('OuPaths', failureContext, () => reader.accountOuPaths(), signal)
-      : new Map<string, string>();
+    const details = await collectAccountDetails(reader, organization, accounts, config, (stage, action) =>
+      step(stage, failureContext, action, signal),
+    );
 
-    const report = buildReport(tenant, organization, accounts, tags, ouPaths, config.tagKeys, startedAt);
-    const body = deps.render(report);
-    const object: ReportObject = {
-      key: reportKey(config.prefix, startedAt, tenant.tenantId),
-      body,
-      contentType: REPORT_CONTENT_TYPE,
-      sha256Hex: sha256Hex(body),
-      metadata: { 'run-id': runId, 'row-count': String(accounts.length) },
-    };
-    let locations: SinkLocations = {};
-    for (const sink of deps.sinks) {
-      const { stage } = REPORT_SINK_KINDS[sink.kind];
-      // Writes are not abandoned but aborted, so nothing is left half-written.
-      const stored = await step(stage, failureContext, () => sink.write(object, signal));
-      locations = { ...storedFields(sink.kind, stored), ...locations };
-    }
+    const report = buildReport(tenant, organization, accounts, tags, details, config.tagKeys, startedAt);
+    const written = await writeTenantOutputs(report, config, deps, run, failureContext, log);
     const result: TenantResult = {
       tenantId: tenant.tenantId,
       tenantName: displayName(tenant),
       status: 'succeeded',
       accounts: accounts.length,
-      ...locations,
-      sha256: object.sha256Hex,
+      ...written.locations,
+      sha256: written.sha256,
       durationMs: Date.now() - began,
+      ...written.facts,
+      ...(written.eventsError ? { eventsError: written.eventsError } : {}),
     };
+    const locations = written.locations;
     log.info(`Tenant ${tenant.tenantId}: ${accounts.length} account(s) collected`, {
       tenantId: tenant.tenantId,
       accounts: accounts.length,
@@ -334,6 +342,70 @@ export async function collectTenant(
     });
     // A failed upload says whether the object is in the bucket anyway (docs/failure-behaviour.md).
     return { ...failedResult(tenant, details, Date.now() - began), ...writeEvidence(error) };
+  }
+}
+
+/**
+ * The output side of a tenant: reads its baseline before writing anything, writes every object
+ * (accounts.csv first) to every sink, the snapshot pointer last (a failed tenant moves nothing),
+ * then publishes its change events (an unreachable bus fails no tenant).
+ */
+async function writeTenantOutputs(
+  report: TenantReport,
+  config: CollectConfig,
+  deps: PipelineDependencies,
+  run: RunIdentity,
+  failureContext: FailureContext,
+  log: Logger,
+): Promise<{ locations: SinkLocations; sha256: string; facts: TenantOutputFacts; eventsError?: string }> {
+  const { signal, outputs } = deps;
+  const baseline = await loadBaseline(report.tenant.tenantId, config, outputs, log);
+  const plan = planTenantOutputs(report, deps.render(report), baseline, config, outputs, run);
+  let locations: SinkLocations = {};
+  for (const [index, object] of plan.objects.entries()) {
+    const stored = await writeToSinks(object, deps.sinks, failureContext, signal);
+    // The summary's locations, VersionIds and checksum are accounts.csv's, as in Part 1.
+    if (index === 0) locations = stored;
+  }
+  if (plan.pointer) await writeToSinks(plan.pointer, deps.sinks, failureContext, signal);
+  const eventsError = await publishChangeEvents(plan.events, outputs?.events, log, report.tenant.tenantId);
+  return { locations, sha256: plan.objects[0].sha256Hex, facts: plan.facts, ...(eventsError ? { eventsError } : {}) };
+}
+
+/** One object to every sink in order; the first sink that refuses it fails the tenant. */
+async function writeToSinks(
+  object: ReportObject,
+  sinks: readonly ReportSink[],
+  failureContext: FailureContext,
+  signal: AbortSignal | undefined,
+): Promise<SinkLocations> {
+  let locations: SinkLocations = {};
+  for (const sink of sinks) {
+    const { stage } = REPORT_SINK_KINDS[sink.kind];
+    // Writes are not abandoned but aborted, so nothing is left half-written.
+    const stored = await step(stage, failureContext, () => sink.write(object, signal));
+    locations = { ...storedFields(sink.kind, stored), ...locations };
+  }
+  return locations;
+}
+
+/** Sends a tenant's change events; a bus that stays unreachable is a sentence for the summary, never a throw. */
+async function publishChangeEvents(
+  events: readonly ChangeEvent[],
+  sink: ChangeEventSink | undefined,
+  log: Logger,
+  tenantId: string,
+): Promise<string | undefined> {
+  if (!sink || events.length === 0) return undefined;
+  try {
+    const outcome = await sink.publish(events);
+    if (!outcome.error) return undefined;
+    log.warn(`Tenant ${tenantId}: change events not all sent: ${outcome.error}`, { tenantId, sent: outcome.sent });
+    return outcome.error;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn(`Tenant ${tenantId}: change events not sent: ${message}`, { tenantId });
+    return message;
   }
 }
 
@@ -368,16 +440,21 @@ export function buildReport(
   organization: TenantReport['organization'],
   accounts: readonly Account[],
   tags: ReadonlyMap<string, ReadonlyMap<string, string>>,
-  ouPaths: ReadonlyMap<string, string>,
+  details: CollectedDetails,
   fixedTagKeys: readonly string[] | undefined,
   collectedAt: Date,
 ): TenantReport {
   const unique = new Map(accounts.map((a) => [a.id, a]));
   const rows: AccountWithDetails[] = [...unique.values()]
     .sort((a, b) => byOrdinal(a.id, b.id))
-    .map((account) => ({ ...account, tags: tags.get(account.id) ?? new Map(), ouPath: ouPaths.get(account.id) ?? '' }));
+    .map((account) => ({
+      ...account,
+      tags: tags.get(account.id) ?? new Map(),
+      ouPath: details.ouPaths.get(account.id) ?? '',
+      details: details.byAccount.get(account.id) ?? new Map(),
+    }));
   const tagKeys = fixedTagKeys ?? [...new Set(rows.flatMap((r) => [...r.tags.keys()]))].sort(byOrdinal);
-  return { tenant, organization, accounts: rows, tagKeys, collectedAt };
+  return { tenant, organization, accounts: rows, tagKeys, collectedAt, detailColumns: details.columns };
 }
 
 /** Writes the summary as the run manifest to every sink; a failure is reported in the outcome, not thrown. */
@@ -395,6 +472,27 @@ export async function writeManifest(
     sha256Hex: sha256Hex(body),
     metadata: { 'run-id': summary.runId },
   };
+  return writeRunObject(object, 'run manifest', deps);
+}
+
+/** The run's HTML report beside the manifest, through the same sinks; absent with `--no-html-report` or no renderer. */
+export async function writeRunReport(
+  summary: RunSummary,
+  config: CollectConfig,
+  deps: Pick<PipelineDependencies, 'sinks' | 'logger' | 'secrets' | 'outputs'>,
+): Promise<ManifestOutcome | undefined> {
+  const render = deps.outputs?.renderRunReport;
+  if (!config.htmlReport || !render) return undefined;
+  const key = runReportKey(config.prefix, new Date(summary.startedAt), summary.runId);
+  return writeRunObject(runReportObject(key, render(buildRunReport(summary)), summary.runId), 'run report', deps);
+}
+
+/** Writes one run-level object to every sink; a failure is reported in the outcome, not thrown. */
+async function writeRunObject(
+  object: ReportObject,
+  what: string,
+  deps: Pick<PipelineDependencies, 'sinks' | 'logger' | 'secrets'>,
+): Promise<ManifestOutcome> {
   let locations: SinkLocations = {};
   const problems: string[] = [];
   for (const sink of deps.sinks) {
@@ -406,7 +504,7 @@ export async function writeManifest(
     }
   }
   if (problems.length === 0) return locations;
-  const error = `The run manifest could not be written (${problems.join('; ')})`;
+  const error = `The ${what} could not be written (${problems.join('; ')})`;
   (deps.secrets ? maskingLogger(deps.logger, deps.secrets) : deps.logger).error(error);
   return { ...locations, error };
 }

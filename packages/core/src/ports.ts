@@ -37,9 +37,36 @@ export interface OrganizationReader {
   listAccounts(): AsyncIterable<readonly Account[]>;
   /** Every tag of one account (all pages). */
   listTags(accountId: string): Promise<Tag[]>;
-  /** OU path (`Root/Workloads/Prod`) of every account, keyed by account ID. */
-  accountOuPaths(): Promise<ReadonlyMap<string, string>>;
+  /** Where every account sits, keyed by account ID, from a walk of the OU tree (ListRoots, then per parent). */
+  accountOuPaths(): Promise<ReadonlyMap<string, OuPlacement>>;
+  /** The name of every root, keyed by root ID (ListRoots, all pages). */
+  rootNames(): Promise<ReadonlyMap<string, string>>;
+  /** The name of one OU (DescribeOrganizationalUnit). */
+  organizationalUnitName(ouId: string): Promise<string>;
+  /** The account IDs of every delegated administrator of the organization (all pages). */
+  delegatedAdministrators(): Promise<string[]>;
+  /** The service principals one delegated administrator is registered for (all pages). */
+  delegatedServices(accountId: string): Promise<string[]>;
+  /**
+   * One alternate contact's email (Account Management GetAlternateContact), undefined when none is set.
+   * `accountId` undefined: the caller's own account (AWS refuses the management account's own ID).
+   */
+  alternateContactEmail(accountId: string | undefined, type: AlternateContactType): Promise<string | undefined>;
+  /** The Regions enabled in an account (ListRegions, all pages, ENABLED and ENABLED_BY_DEFAULT); `accountId` as above. */
+  enabledRegions(accountId: string | undefined): Promise<string[]>;
 }
+
+/** Where an account sits in its organization. */
+export interface OuPlacement {
+  /** OU names from the root, e.g. `Root/Workloads/Prod`. */
+  readonly namePath: string;
+  /** The same path in IDs, e.g. `r-ab12/ou-ab12-11111111/ou-ab12-22222222`. */
+  readonly idPath: string;
+  /** The ID of the OU (or root) the account sits in. */
+  readonly parentId: string;
+}
+
+export type AlternateContactType = 'SECURITY' | 'BILLING' | 'OPERATIONS';
 
 export interface StoredReport {
   /** Where it went: an S3 key or a local path. */
@@ -51,8 +78,10 @@ export interface StoredReport {
 export interface ReportObject {
   /** Relative key, e.g. `org-accounts/dt=2024-05-01/tenant_id=…/accounts.csv`. */
   readonly key: string;
-  readonly body: string;
+  /** Text is written as UTF-8; bytes (Parquet) as they are. */
+  readonly body: string | Uint8Array;
   readonly contentType: string;
+  /** SHA-256 of the bytes written. */
   readonly sha256Hex: string;
   readonly metadata: Readonly<Record<string, string>>;
 }

@@ -13,9 +13,10 @@ import {
   type FailureContext,
 } from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
+import { detailFamiliesFor, placementIds, type AccountDetailFamily } from './account-details';
 import { newRunId, planRun } from './pipeline';
 import type { CallerIdentity, Logger, OrganizationConnector, OrganizationReader, TenantSource, WriteProbe } from './ports';
-import type { InvalidRecord, Tenant } from './types';
+import type { Account, InvalidRecord, Tenant } from './types';
 import { runLockCheck, type RunLockStore } from './run-lock';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
@@ -219,6 +220,8 @@ async function checkTenant(
     stage: CollectionStage,
     action: () => Promise<T>,
     pass: (value: T) => Omit<CheckResult, 'scope' | 'check'>,
+    // A detail check that fails does not stop the others: each names its own fix.
+    independent = false,
   ): Promise<T | undefined> => {
     if (failed) {
       results.push({ scope, check, status: 'SKIP', detail: 'an earlier check failed' });
@@ -229,7 +232,7 @@ async function checkTenant(
       results.push({ scope, check, ...pass(value) });
       return value;
     } catch (error) {
-      failed = true;
+      failed = failed || !independent;
       const failure = describeFailure(stage, error, failureContext);
       const hint =
         stage === 'AssumeRole' && collectorPrincipal && failure.code !== EXTERNAL_ID_MISSING
@@ -276,7 +279,58 @@ async function checkTenant(
     () => (reader as OrganizationReader).listTags(sampleAccount),
     (tags) => ({ status: 'PASS', detail: `${displaySafe(sampleAccount)}: ${tags.length} tag(s)` }),
   );
+  // Account Management needs trusted access only for member accounts: probe one, where there is one.
+  const managementId = organization?.managementAccountId ?? tenant.tenantId;
+  const sampleMember = firstPage?.find((a) => a.id !== managementId);
+  for (const family of detailFamiliesFor(config)) {
+    const probe = detailProbe(family, reader as OrganizationReader, sampleMember);
+    await attempt(probe.check, family.stage, probe.run, (detail) => ({ status: 'PASS', detail }), true);
+  }
   return results;
+}
+
+/** One read per detail flag in use, as a collection would make it, saying what it found. */
+function detailProbe(
+  family: AccountDetailFamily,
+  reader: OrganizationReader,
+  member: Account | undefined,
+): { readonly check: string; readonly run: () => Promise<string> } {
+  const who = member ? displaySafe(member.id) : 'the management account (no member account)';
+  switch (family.flag) {
+    case 'includeOuPath':
+      return {
+        check: 'OU names (ListRoots, DescribeOrganizationalUnit)',
+        run: async () => {
+          const roots = await reader.rootNames();
+          const ouId = member?.paths?.[0] === undefined ? undefined : placementIds(member.paths[0])?.ouIds[0];
+          if (ouId === undefined) return `${roots.size} root(s); OU paths come from a walk of the OU tree`;
+          await reader.organizationalUnitName(ouId);
+          return `${roots.size} root(s); OU names from the accounts' Paths`;
+        },
+      };
+    case 'includeDelegatedAdmins':
+      return {
+        check: 'ListDelegatedAdministrators',
+        run: async () => {
+          const admins = await reader.delegatedAdministrators();
+          if (admins[0] !== undefined) await reader.delegatedServices(admins[0]);
+          return `${admins.length} delegated administrator(s)`;
+        },
+      };
+    case 'includeContacts':
+      return {
+        check: 'GetAlternateContact',
+        run: async () => {
+          await reader.alternateContactEmail(member?.id, 'SECURITY');
+          return `${who}: alternate contacts readable${member ? ' (trusted access for Account Management is on)' : ''}`;
+        },
+      };
+    case 'includeRegions':
+      return {
+        check: 'ListRegions',
+        run: async () => `${who}: ${(await reader.enabledRegions(member?.id)).length} Region(s) enabled`,
+      };
+  }
 }
 
 async function firstAccountsPage(reader: OrganizationReader) {

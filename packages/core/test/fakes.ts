@@ -1,10 +1,12 @@
 import type {
   Account,
+  AlternateContactType,
   LogFields,
   Logger,
   Organization,
   OrganizationConnector,
   OrganizationReader,
+  OuPlacement,
   ReportObject,
   ReportSink,
   ReportSinkKind,
@@ -96,10 +98,19 @@ export interface FakeOrganization {
   /** Pages of ListAccounts, as the API would return them. */
   readonly accountPages: Account[][];
   readonly tags?: Record<string, Tag[]>;
+  /** OU name path per account, as the tree walk finds it (IDs made up from the names). */
   readonly ouPaths?: Record<string, string>;
+  /** Root and OU names by ID, for accounts that carry Paths. */
+  readonly names?: Record<string, string>;
+  /** Services per delegated administrator. */
+  readonly delegated?: Record<string, string[]>;
+  /** Alternate contact emails per account ID (`self`: the caller's own account, called without an ID). */
+  readonly contacts?: Record<string, Partial<Record<AlternateContactType, string>>>;
+  /** Enabled Regions per account ID (`self` as above). */
+  readonly regions?: Record<string, string[]>;
   /** Fail this step with this error. */
   readonly failAt?: {
-    readonly step: 'connect' | 'describe' | 'listAccounts' | 'listTags';
+    readonly step: 'connect' | 'describe' | 'listAccounts' | 'listTags' | 'contacts' | 'regions' | 'delegated';
     readonly error: Error;
     readonly afterPages?: number;
   };
@@ -107,6 +118,8 @@ export interface FakeOrganization {
 
 export class FakeOrganizationAccess implements OrganizationConnector {
   readonly connections: AssumeRoleTarget[] = [];
+  /** Every detail call, e.g. `alternateContactEmail(self,SECURITY)`. */
+  readonly calls: string[] = [];
   constructor(private readonly organizations: Record<string, FakeOrganization>) {}
 
   async connect(access: AssumeRoleTarget): Promise<OrganizationReader> {
@@ -131,7 +144,42 @@ export class FakeOrganizationAccess implements OrganizationConnector {
         if (org.failAt?.step === 'listTags') throw org.failAt.error;
         return org.tags?.[accountId] ?? [];
       },
-      accountOuPaths: async () => new Map(Object.entries(org.ouPaths ?? {})),
+      accountOuPaths: async () => {
+        this.calls.push('accountOuPaths');
+        return new Map(
+          Object.entries(org.ouPaths ?? {}).map(([id, namePath]): [string, OuPlacement] => {
+            const ids = namePath.split('/').map((name, i) => (i === 0 ? 'r-root' : `ou-${name.toLowerCase()}`));
+            return [id, { namePath, idPath: ids.join('/'), parentId: ids[ids.length - 1] }];
+          }),
+        );
+      },
+      rootNames: async () => {
+        this.calls.push('rootNames');
+        return new Map(Object.entries(org.names ?? {}).filter(([id]) => id.startsWith('r-')));
+      },
+      organizationalUnitName: async (ouId: string) => {
+        this.calls.push(`organizationalUnitName(${ouId})`);
+        return org.names?.[ouId] ?? ouId;
+      },
+      delegatedAdministrators: async () => {
+        this.calls.push('delegatedAdministrators');
+        if (org.failAt?.step === 'delegated') throw org.failAt.error;
+        return Object.keys(org.delegated ?? {});
+      },
+      delegatedServices: async (accountId: string) => {
+        this.calls.push(`delegatedServices(${accountId})`);
+        return org.delegated?.[accountId] ?? [];
+      },
+      alternateContactEmail: async (accountId: string | undefined, type: AlternateContactType) => {
+        this.calls.push(`alternateContactEmail(${accountId ?? 'self'},${type})`);
+        if (org.failAt?.step === 'contacts') throw org.failAt.error;
+        return org.contacts?.[accountId ?? 'self']?.[type];
+      },
+      enabledRegions: async (accountId: string | undefined) => {
+        this.calls.push(`enabledRegions(${accountId ?? 'self'})`);
+        if (org.failAt?.step === 'regions') throw org.failAt.error;
+        return org.regions?.[accountId ?? 'self'] ?? [];
+      },
     };
   }
 }
@@ -177,4 +225,10 @@ export function organization(managementAccountId: string): Organization {
     managementAccountId,
     managementAccountEmail: `root@${managementAccountId}.example.com`,
   };
+}
+
+/** A stored object's body as text (Parquet bodies are bytes). */
+export function textOf(object: ReportObject | undefined): string {
+  if (!object) return '';
+  return typeof object.body === 'string' ? object.body : new TextDecoder().decode(object.body);
 }

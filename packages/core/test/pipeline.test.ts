@@ -17,6 +17,7 @@ import {
   account,
   activeTenant,
   organization,
+  textOf,
   type FakeOrganization,
 } from './fakes';
 
@@ -83,7 +84,7 @@ describe('collectRun', () => {
       }),
     ]);
     expect(manifest.s3Key).toBe(`mem://org-accounts/dt=2024-05-01/_manifests/${summary.runId}.json`);
-    expect(JSON.parse(s3.objects.get(`org-accounts/dt=2024-05-01/_manifests/${summary.runId}.json`)?.body ?? '')).toEqual(summary);
+    expect(JSON.parse(textOf(s3.objects.get(`org-accounts/dt=2024-05-01/_manifests/${summary.runId}.json`)))).toEqual(summary);
   });
 
   it('sorts accounts by ID and derives tag columns from every key found', async () => {
@@ -95,7 +96,7 @@ describe('collectRun', () => {
       },
     });
     await collectRun(config(), deps);
-    const report = JSON.parse([...s3.objects.values()][0].body);
+    const report = JSON.parse(textOf([...s3.objects.values()][0]));
     expect(report.accounts.map((a: { id: string }) => a.id)).toEqual(['100000000000', '300000000000']);
     expect(report.tagKeys).toEqual(['A', 'b']);
   });
@@ -206,7 +207,7 @@ describe('collectRun', () => {
     const withPaths = world({ '111111111111': org });
     await collectRun(config({ 'ou-path': true }), withPaths.deps);
     const ouPathOf = (sink: MemorySink) =>
-      JSON.parse([...sink.objects.values()][0].body).accounts.find((a: { id: string }) => a.id === '200000000001').ouPath;
+      JSON.parse(textOf([...sink.objects.values()][0])).accounts.find((a: { id: string }) => a.id === '200000000001').ouPath;
     expect(ouPathOf(without.s3)).toBe('');
     expect(ouPathOf(withPaths.s3)).toBe('Root/Workloads/Prod');
   });
@@ -230,7 +231,7 @@ describe('collectRun', () => {
     const shown = summary.tenants[0].tenantName;
     expect(shown.startsWith('Acme\\nERROR Tenant 999999999999 failed\\u2028nnn')).toBe(true);
     expect(shown.length).toBeLessThan(MAX_DISPLAY_LENGTH + 100);
-    const manifest = [...s3.objects.values()].find((o) => o.key.includes('_manifests'))?.body ?? '';
+    const manifest = textOf([...s3.objects.values()].find((o) => o.key.includes('_manifests')));
     expect(manifest.length).toBeLessThan(5_000);
   });
 
@@ -319,7 +320,7 @@ describe('secrets in a run', () => {
     // Act
     const { summary } = await collectRun(config({ 'external-id': RUN_SECRET }), deps);
     // Assess
-    const outputs = [JSON.stringify(summary), logger.text(), ...[...s3.objects.values(), ...local.objects.values()].map((o) => o.body)];
+    const outputs = [JSON.stringify(summary), logger.text(), ...[...s3.objects.values(), ...local.objects.values()].map((o) => textOf(o))];
     for (const output of outputs) {
       expect(output).not.toContain(TENANT_SECRET);
       expect(output).not.toContain(RUN_SECRET);

@@ -1,5 +1,5 @@
 import { resolveCollectConfig, runPreflight, type PreflightDependencies } from '../src';
-import { AwsError, FakeOrganizationAccess, RecordingLogger, StaticTenantSource, activeTenant, organization } from './fakes';
+import { AwsError, FakeOrganizationAccess, RecordingLogger, StaticTenantSource, account, activeTenant, organization } from './fakes';
 
 function config(flags: Record<string, unknown> = {}) {
   return resolveCollectConfig(
@@ -117,5 +117,61 @@ describe('runPreflight', () => {
       ['ListAccounts', 'PASS'],
       ['ListTagsForResource', 'PASS'],
     ]);
+  });
+});
+
+describe('runPreflight with account detail flags', () => {
+  const MANAGEMENT = '111111111111';
+  const MEMBER = '222222222222';
+  const detailed = (failAt?: { step: 'contacts' | 'regions' | 'delegated'; error: Error }) =>
+    new FakeOrganizationAccess({
+      [MANAGEMENT]: {
+        organization: organization(MANAGEMENT),
+        accountPages: [[account(MANAGEMENT), { ...account(MEMBER), paths: [`o-x/r-ab12/ou-ab12-11111111/${MEMBER}/`] }]],
+        names: { 'r-ab12': 'Root', 'ou-ab12-11111111': 'Prod' },
+        delegated: { [MEMBER]: ['guardduty.amazonaws.com'] },
+        regions: { [MEMBER]: ['us-east-1', 'eu-west-1'] },
+        ...(failAt ? { failAt } : {}),
+      },
+    });
+  const tenantRows = (report: { results: readonly { scope: string; check: string; status: string; detail: string; hint?: string }[] }) =>
+    report.results.filter((r) => r.scope === MANAGEMENT);
+
+  it('adds one row per flag in use, probing a member account, and none without the flags', async () => {
+    const access = detailed();
+    const report = await runPreflight(
+      config({ 'ou-path': true, 'delegated-admins': true, contacts: true, regions: true }),
+      deps({ organizations: access }),
+    );
+
+    expect(tenantRows(report).map((r) => [r.check, r.status, r.detail])).toEqual([
+      ['assume role', 'PASS', expect.any(String)],
+      ['DescribeOrganization', 'PASS', expect.any(String)],
+      ['ListAccounts', 'PASS', 'first page: 2 account(s)'],
+      ['ListTagsForResource', 'PASS', expect.any(String)],
+      ['OU names (ListRoots, DescribeOrganizationalUnit)', 'PASS', "1 root(s); OU names from the accounts' Paths"],
+      ['ListDelegatedAdministrators', 'PASS', '1 delegated administrator(s)'],
+      ['GetAlternateContact', 'PASS', `${MEMBER}: alternate contacts readable (trusted access for Account Management is on)`],
+      ['ListRegions', 'PASS', `${MEMBER}: 2 Region(s) enabled`],
+    ]);
+    expect(access.calls).toContain(`alternateContactEmail(${MEMBER},SECURITY)`);
+    const without = await runPreflight(config(), deps({ organizations: detailed() }));
+    expect(tenantRows(without).map((r) => r.check)).toEqual(['assume role', 'DescribeOrganization', 'ListAccounts', 'ListTagsForResource']);
+  });
+
+  it('fails only the refused flag’s row, with the fix, and still checks the others', async () => {
+    const report = await runPreflight(
+      config({ contacts: true, regions: true }),
+      deps({
+        organizations: detailed({ step: 'contacts', error: new AwsError('AccessDeniedException', 'trusted access is not enabled') }),
+      }),
+    );
+
+    const rows = tenantRows(report);
+    const contacts = rows.find((r) => r.check === 'GetAlternateContact');
+    expect(contacts?.status).toBe('FAIL');
+    expect(contacts?.hint).toContain('aws organizations enable-aws-service-access --service-principal account.amazonaws.com');
+    expect(rows.find((r) => r.check === 'ListRegions')?.status).toBe('PASS');
+    expect(report.passed).toBe(false);
   });
 });

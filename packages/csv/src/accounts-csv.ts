@@ -1,4 +1,4 @@
-import type { AccountWithDetails, ReportRenderer, TenantReport } from '@orgmeta/core';
+import { DETAIL_COLUMNS, type AccountWithDetails, type DetailColumn, type ReportRenderer, type TenantReport } from '@orgmeta/core';
 import { stringify } from 'csv-stringify/sync';
 
 /** One column of the report: its header and how each row's cell is made, declared together. */
@@ -33,14 +33,23 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
 /** The fixed column headers, in order (derived from REPORT_COLUMNS). */
 export const FIXED_COLUMNS: readonly string[] = REPORT_COLUMNS.map((c) => c.header);
 
+/** A detail column (behind its flag): the account's collected value, empty where AWS has none. */
+function detailColumn(header: DetailColumn): ReportColumn {
+  return { header, cell: (_, account) => account.details?.get(header) ?? '' };
+}
+
+/** Every detail column, in the order they follow `collected_at` (each only when the run collected it). */
+export const DETAIL_REPORT_COLUMNS: readonly ReportColumn[] = DETAIL_COLUMNS.map(detailColumn);
+
 /** A `tag:<Key>` column: empty where the account does not carry the tag. */
 function tagColumn(key: string): ReportColumn {
   return { header: `tag:${key}`, cell: (_, account) => account.tags.get(key) ?? '' };
 }
 
-/** Every column of one tenant's report: the fixed ones, then one per tag key. */
-export function reportColumnsOf(tagKeys: readonly string[]): ReportColumn[] {
-  return [...REPORT_COLUMNS, ...tagKeys.map(tagColumn)];
+/** Every column of one tenant's report: the fixed ones, the detail columns it collected, then one per tag key. */
+export function reportColumnsOf(tagKeys: readonly string[], detailColumns: readonly string[] = []): ReportColumn[] {
+  const details = DETAIL_REPORT_COLUMNS.filter((column) => detailColumns.includes(column.header));
+  return [...REPORT_COLUMNS, ...details, ...tagKeys.map(tagColumn)];
 }
 
 export interface CsvOptions {
@@ -56,8 +65,8 @@ export function escapeFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-export function reportColumns(tagKeys: readonly string[]): string[] {
-  return reportColumnsOf(tagKeys).map((c) => c.header);
+export function reportColumns(tagKeys: readonly string[], detailColumns: readonly string[] = []): string[] {
+  return reportColumnsOf(tagKeys, detailColumns).map((c) => c.header);
 }
 
 /**
@@ -66,7 +75,7 @@ export function reportColumns(tagKeys: readonly string[]): string[] {
  */
 export function renderAccountsCsv(report: TenantReport, options: CsvOptions): string {
   const escape = cellEscaper(options);
-  const columns = reportColumnsOf(report.tagKeys);
+  const columns = reportColumnsOf(report.tagKeys, report.detailColumns);
   const rows = report.accounts.map((account) => columns.map((column) => escape(column.cell(report, account))));
   return stringifyCsv([columns.map((c) => c.header), ...rows]);
 }

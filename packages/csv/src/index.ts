@@ -1,4 +1,5 @@
 export {
+  DETAIL_REPORT_COLUMNS,
   FIXED_COLUMNS,
   REPORT_COLUMNS,
   accountsCsvRenderer,
@@ -14,3 +15,5 @@ export { renderChangesCsv } from './changes-csv';
 export { CsvSnapshotError } from './errors';
 export { snapshotFromCsv, unescapeFormula } from './snapshot-from-csv';
 export { MISSING_TAGS_SEPARATOR, TAG_COVERAGE_COLUMNS, renderTagCoverageCsv } from './tag-coverage-csv';
+export { csvOutputs } from './csv-outputs';
+export { changesFromCsv } from './changes-from-csv';

@@ -67,8 +67,41 @@ export interface SyntheticOrganization {
   readonly accounts: number;
 }
 
+/** One Region as Account Management ListRegions answers it. */
+export interface RegionAnswer {
+  readonly RegionName: string;
+  readonly RegionOptStatus: 'ENABLED' | 'ENABLING' | 'DISABLING' | 'DISABLED' | 'ENABLED_BY_DEFAULT';
+}
+
+/** What the proxy answers ListRegions with for an account that `regions` does not name. */
+export const DEFAULT_REGIONS: readonly RegionAnswer[] = [
+  ...['ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'ca-central-1', 'eu-central-1', 'eu-north-1', 'eu-west-1', 'eu-west-2'].map(
+    (name): RegionAnswer => ({ RegionName: name, RegionOptStatus: 'ENABLED_BY_DEFAULT' }),
+  ),
+  ...['sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'].map((name): RegionAnswer => ({
+    RegionName: name,
+    RegionOptStatus: 'ENABLED_BY_DEFAULT',
+  })),
+  { RegionName: 'af-south-1', RegionOptStatus: 'ENABLED' },
+  { RegionName: 'me-south-1', RegionOptStatus: 'DISABLED' },
+  { RegionName: 'ap-east-1', RegionOptStatus: 'ENABLING' },
+];
+
+// ListRegions pages when the caller does not ask for a page size: small, so every test crosses pages.
+const REGIONS_PAGE_SIZE = 5;
+
 export interface FaultProxyOptions {
   readonly target: string;
+  /**
+   * Stand-in for AWS where moto falls short: ListAccounts answers carry each account's `Paths`
+   * (`o-…/r-…/ou-…/…/<account id>/`, looked up in moto with ListParents), as AWS has returned since 2026-03.
+   */
+  readonly accountPaths?: boolean;
+  /**
+   * Stand-in for Account Management ListRegions, which moto does not implement: the proxy answers it in
+   * AWS's wire format (restJson, POST /listRegions), per target account (AccountId, else the caller).
+   */
+  readonly regions?: Readonly<Record<string, readonly RegionAnswer[]>>;
   /** Organizations calls made as these management accounts are answered by the proxy. */
   readonly syntheticOrganizations?: Readonly<Record<string, SyntheticOrganization>>;
   readonly shortLivedCredentials?: ShortLivedCredentials;
@@ -114,7 +147,7 @@ interface TokenBucket {
   updatedAt: number;
 }
 
-const JSON_PROTOCOL_SERVICES = new Set(['organizations', 'dynamodb']);
+const JSON_PROTOCOL_SERVICES = new Set(['organizations', 'dynamodb', 'account']);
 
 function credentialScope(req: IncomingMessage): { accessKey?: string; service: string } {
   const auth = req.headers.authorization ?? '';
@@ -139,6 +172,11 @@ function operationOf(req: IncomingMessage, service: string, body: string): strin
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.split('.').pop() ?? target;
   if (service === 's3') return s3Operation(req.method ?? 'GET', req.url ?? '/');
+  // restJson services name the operation in the path: POST /getAlternateContact.
+  if (service === 'account') {
+    const name = (req.url ?? '/').split('?')[0].split('/').filter(Boolean).pop() ?? 'unknown';
+    return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  }
   return new URLSearchParams(body).get('Action') ?? 'unknown';
 }
 
@@ -210,6 +248,17 @@ function syntheticAnswer(managementAccountId: string, size: number, operation: s
     default:
       return undefined;
   }
+}
+
+/** ListRegions as AWS answers it: filtered by RegionOptStatusContains, paged by MaxResults and NextToken. */
+function listRegionsAnswer(regions: readonly RegionAnswer[], body: string): object {
+  const input = (body ? JSON.parse(body) : {}) as { MaxResults?: number; NextToken?: string; RegionOptStatusContains?: string[] };
+  const wanted = input.RegionOptStatusContains;
+  const matching = regions.filter((r) => !wanted || wanted.includes(r.RegionOptStatus));
+  const start = Number(input.NextToken ?? 0);
+  const end = Math.min(matching.length, start + (input.MaxResults ?? REGIONS_PAGE_SIZE));
+  const page = { Regions: matching.slice(start, end) };
+  return end < matching.length ? { ...page, NextToken: String(end) } : page;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -315,6 +364,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         return;
       }
       const rule = rules.find((r) => r.when(call) && (r.times === undefined || (ruleUses.get(r) ?? 0) < r.times));
+      if (!rule && service === 'account' && operation === 'ListRegions') {
+        const target = (text ? (JSON.parse(text) as { AccountId?: string }).AccountId : undefined) ?? account ?? '';
+        const payload = JSON.stringify(listRegionsAnswer(options.regions?.[target] ?? DEFAULT_REGIONS, text));
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'x-amzn-requestid': 'fault-proxy',
+          'content-length': Buffer.byteLength(payload),
+        });
+        res.end(payload);
+        return;
+      }
       if (rule) {
         ruleUses.set(rule, (ruleUses.get(rule) ?? 0) + 1);
         stats.injected += 1;
@@ -336,7 +396,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           return sendError(res, service, 403, 'AccessDenied', 'Access Denied');
         }
       }
-      await forward(req, res, body, (answer) => {
+      await forward(req, res, body, async (answer) => {
+        if (options.accountPaths && service === 'organizations' && operation === 'ListAccounts') return withPaths(req, answer);
         if (operation !== 'AssumeRole' || !roleArn) return answer;
         const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(answer)?.[1];
         const assumedAccount = /:iam::(\d{12}):role\//.exec(roleArn)?.[1];
@@ -355,12 +416,58 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
   };
 
+  /** One Organizations call straight to moto, signed as the caller's request was (moto does not check signatures). */
+  const askMoto = (req: IncomingMessage, operation: string, input: object) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const payload = JSON.stringify(input);
+      const upstream = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: 'POST',
+          path: '/',
+          headers: {
+            ...req.headers,
+            'x-amz-target': `AWSOrganizationsV20161128.${operation}`,
+            'content-length': String(Buffer.byteLength(payload)),
+          },
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (c: Buffer) => chunks.push(c));
+          answer.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>));
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(payload);
+    });
+
+  /** Adds `Paths` to a ListAccounts answer, as AWS gives them: `o-…/r-…/ou-…/…/<account id>/`. */
+  const withPaths = async (req: IncomingMessage, answer: string): Promise<string> => {
+    const parsed = JSON.parse(answer) as { Accounts?: { Id?: string; Paths?: string[] }[] };
+    if (!parsed.Accounts) return answer;
+    const org = (await askMoto(req, 'DescribeOrganization', {})) as { Organization?: { Id?: string } };
+    for (const entry of parsed.Accounts) {
+      const ids: string[] = [];
+      for (let child = entry.Id ?? ''; ;) {
+        const { Parents } = (await askMoto(req, 'ListParents', { ChildId: child })) as { Parents?: { Id?: string; Type?: string }[] };
+        const parent = Parents?.[0];
+        if (!parent?.Id) break;
+        ids.unshift(parent.Id);
+        if (parent.Type === 'ROOT') break;
+        child = parent.Id;
+      }
+      entry.Paths = [`${[org.Organization?.Id ?? '', ...ids, entry.Id ?? ''].join('/')}/`];
+    }
+    return JSON.stringify(parsed);
+  };
+
   /** Forwards to the target; `rewrite` may inspect and change the answer's body. */
   const forward = (
     req: IncomingMessage,
     res: ServerResponse,
     body: Buffer,
-    rewrite: (answer: string) => string,
+    rewrite: (answer: string) => string | Promise<string>,
     options: { readonly dropAnswer?: boolean } = {},
   ) =>
     new Promise<void>((resolve) => {
@@ -377,11 +484,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             }
             const original = Buffer.concat(chunks);
             const text = original.toString('utf8');
-            const rewritten = rewrite(text);
-            const payload = rewritten === text ? original : Buffer.from(rewritten, 'utf8');
-            res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(payload.length) });
-            res.end(payload);
-            resolve();
+            const send = (rewritten: string) => {
+              const payload = rewritten === text ? original : Buffer.from(rewritten, 'utf8');
+              res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(payload.length) });
+              res.end(payload);
+              resolve();
+            };
+            Promise.resolve(rewrite(text)).then(send, () => send(text));
           });
         },
       );

@@ -2,9 +2,20 @@ export { emulatorEnvironment, freePort, startMotoServer } from './moto-server';
 export type { MotoServer } from './moto-server';
 export { runOrgmeta } from './run-cli';
 export type { CliResult, RunCliOptions } from './run-cli';
-export { actAs, callerAccount, clientOptions, createBucket, seedOrganization, seedTenantTable, tenantItem } from './seed';
+export {
+  actAs,
+  callerAccount,
+  changeOrganization,
+  clientOptions,
+  createBucket,
+  putAlternateContact,
+  registerDelegatedAdministrator,
+  seedOrganization,
+  seedTenantTable,
+  tenantItem,
+} from './seed';
 export type { CreatedAccount, CreatedOrganization, SeedAccount, SeedOrganization, SeedTag, TenantItem } from './seed';
-export { startFaultProxy } from './fault-proxy';
+export { DEFAULT_REGIONS, startFaultProxy } from './fault-proxy';
 export type {
   FaultProxy,
   FaultProxyOptions,
@@ -13,6 +24,7 @@ export type {
   FaultRule,
   ProxiedCall,
   RateLimit,
+  RegionAnswer,
   ShortLivedCredentials,
   SyntheticOrganization,
 } from './fault-proxy';

@@ -31,6 +31,11 @@ export class S3Objects {
     await this.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
 
+  async bytes(bucket: string, key: string): Promise<Uint8Array> {
+    const { Body } = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await Body?.transformToByteArray()) ?? new Uint8Array();
+  }
+
   head(bucket: string, key: string) {
     return this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
   }

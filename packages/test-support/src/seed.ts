@@ -1,3 +1,4 @@
+import { AccountClient, PutAlternateContactCommand } from '@aws-sdk/client-account';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   CreateAccountCommand,
@@ -6,6 +7,9 @@ import {
   ListRootsCommand,
   MoveAccountCommand,
   OrganizationsClient,
+  RegisterDelegatedAdministratorCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -154,4 +158,69 @@ export async function seedTenantTable(endpoint: string, tableName: string, items
 export async function createBucket(endpoint: string, bucketName: string): Promise<void> {
   const s3 = new S3Client(clientOptions(endpoint));
   await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+}
+
+/** Registers a member account as delegated administrator for each service principal (as the management account). */
+export async function registerDelegatedAdministrator(
+  endpoint: string,
+  managementAccountId: string,
+  accountId: string,
+  servicePrincipals: readonly string[],
+): Promise<void> {
+  const orgs = new OrganizationsClient(clientOptions(endpoint, await actAs(endpoint, managementAccountId)));
+  for (const principal of servicePrincipals) {
+    await orgs.send(new RegisterDelegatedAdministratorCommand({ AccountId: accountId, ServicePrincipal: principal }));
+  }
+}
+
+/**
+ * Sets one alternate contact of an account, as the management account does it: with the member's
+ * AccountId, or without one for the management account itself.
+ */
+export async function putAlternateContact(
+  endpoint: string,
+  managementAccountId: string,
+  accountId: string,
+  type: 'SECURITY' | 'BILLING' | 'OPERATIONS',
+  email: string,
+): Promise<void> {
+  const client = new AccountClient(clientOptions(endpoint, await actAs(endpoint, managementAccountId)));
+  await client.send(
+    new PutAlternateContactCommand({
+      ...(accountId === managementAccountId ? {} : { AccountId: accountId }),
+      AlternateContactType: type,
+      EmailAddress: email,
+      Name: `${type.toLowerCase()} contact`,
+      PhoneNumber: '+1-555-0100',
+      Title: 'Contact',
+    }),
+  );
+}
+
+/** Changes an organization between two runs (the demo's "something changed"): tags, untags, a new account. */
+export async function changeOrganization(
+  endpoint: string,
+  managementAccountId: string,
+  change: {
+    readonly tag?: { readonly accountId: string; readonly tags: readonly SeedTag[] };
+    readonly untag?: { readonly accountId: string; readonly keys: readonly string[] };
+    readonly create?: SeedAccount;
+  },
+): Promise<{ readonly createdAccountId?: string }> {
+  const orgs = new OrganizationsClient(clientOptions(endpoint, await actAs(endpoint, managementAccountId)));
+  if (change.tag) {
+    await orgs.send(
+      new TagResourceCommand({ ResourceId: change.tag.accountId, Tags: change.tag.tags.map((t) => ({ Key: t.key, Value: t.value })) }),
+    );
+  }
+  if (change.untag) await orgs.send(new UntagResourceCommand({ ResourceId: change.untag.accountId, TagKeys: [...change.untag.keys] }));
+  if (!change.create) return {};
+  const { CreateAccountStatus } = await orgs.send(
+    new CreateAccountCommand({
+      AccountName: change.create.name,
+      Email: change.create.email,
+      Tags: change.create.tags?.map((t) => ({ Key: t.key, Value: t.value })),
+    }),
+  );
+  return { createdAccountId: CreateAccountStatus?.AccountId };
 }

@@ -1,3 +1,4 @@
+import { AccountClient, ListRegionsCommand, paginateListRegions } from '@aws-sdk/client-account';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -10,7 +11,10 @@ describe('fault proxy in front of moto', () => {
 
   beforeAll(async () => {
     moto = await startMotoServer();
-    await seedOrganization(moto.endpoint, { managementAccountId: MANAGEMENT, accounts: [] });
+    await seedOrganization(moto.endpoint, {
+      managementAccountId: MANAGEMENT,
+      accounts: [{ name: 'prod', email: 'prod@proxy.example', ouPath: 'Workloads/Prod' }],
+    });
   }, 60_000);
   afterAll(() => moto.stop());
 
@@ -93,6 +97,23 @@ describe('fault proxy in front of moto', () => {
     }
   });
 
+  it('stands in for AWS where moto falls short: ListAccounts answers carry Paths (o-…/r-…/ou-…/<account>/)', async () => {
+    const proxy = await startFaultProxy({ target: moto.endpoint, accountPaths: true });
+    try {
+      const orgs = new OrganizationsClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
+      const { Accounts } = await orgs.send(new ListAccountsCommand({}));
+      const member = Accounts?.find((a) => a.Name === 'prod');
+      expect(member?.Paths?.[0]).toMatch(
+        new RegExp(`^o-[a-z0-9]+/r-[a-z0-9]+/ou-[a-z0-9]+-[a-z0-9]+/ou-[a-z0-9]+-[a-z0-9]+/${member?.Id}/$`),
+      );
+      expect(Accounts?.find((a) => a.Id === MANAGEMENT)?.Paths?.[0]).toMatch(new RegExp(`^o-[a-z0-9]+/r-[a-z0-9]+/${MANAGEMENT}/$`));
+      // The look-ups behind the stand-in are not calls of the client.
+      expect(proxy.stats().calls).toEqual({ AssumeRole: 1, ListAccounts: 1 });
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('records the requests as sent when asked to, and forgets them on resetStats', async () => {
     const proxy = await startFaultProxy({ target: moto.endpoint, record: true });
     try {
@@ -105,6 +126,26 @@ describe('fault proxy in front of moto', () => {
       expect(listed[0].headers['x-amz-target']).toBe('AWSOrganizationsV20161128.ListAccounts');
       proxy.resetStats();
       expect(proxy.calls()).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('stands in for Account Management ListRegions (moto lacks it): restJson POST /listRegions, filtered and paged', async () => {
+    const proxy = await startFaultProxy({ target: moto.endpoint });
+    try {
+      const account = new AccountClient({ ...clientOptions(proxy.endpoint, await actAs(proxy.endpoint, MANAGEMENT)), ...noRetries });
+      const names: string[] = [];
+      const input = { AccountId: '123456789012', RegionOptStatusContains: ['ENABLED' as const, 'ENABLED_BY_DEFAULT' as const] };
+      for await (const page of paginateListRegions({ client: account }, input)) {
+        names.push(...(page.Regions ?? []).map((r) => r.RegionName ?? ''));
+      }
+      expect(names).toHaveLength(14);
+      expect(names).toContain('af-south-1');
+      expect(names).not.toContain('me-south-1');
+      expect(proxy.stats().calls.ListRegions).toBe(3);
+      const all = await account.send(new ListRegionsCommand({ MaxResults: 50 }));
+      expect(all.Regions).toHaveLength(16);
     } finally {
       await proxy.stop();
     }

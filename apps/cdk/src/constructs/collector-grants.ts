@@ -14,6 +14,8 @@ export interface CollectorGrantsProps {
   /** As the Lambda uses it (normalised). */
   readonly prefix: string;
   readonly reportKmsKeyArn?: string;
+  /** The bus change events go to (`CHANGE_EVENTS_BUS`), as a name or an ARN. */
+  readonly changeEventsBus?: string;
 }
 
 /** The collector's permissions, each scoped to exactly what the pipeline touches. */
@@ -69,22 +71,6 @@ export class CollectorGrants {
   }
 
   /**
-   * After a failed or aborted upload the S3 sink asks HeadObject (which needs s3:GetObject)
-   * whether the object is there anyway, so the manifest never claims it is absent wrongly.
-   */
-  checkWrittenReports(role: iam.Role): void {
-    const reportObjects = this.props.bucket.arnForObjects(`${this.props.prefix}*`);
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'CheckWrittenReports', actions: ['s3:GetObject'], resources: [reportObjects] }),
-    );
-    acknowledgeWildcardResources(
-      role,
-      [reportObjects],
-      'HeadObject on a report key after a failed upload; report keys are per date and tenant under the report prefix.',
-    );
-  }
-
-  /**
    * The run lock (docs/failure-behaviour.md): one object, taken with a conditional PutObject, read to
    * name its holder, removed with a conditional DeleteObject when the run ends or its lock expired.
    */
@@ -106,5 +92,44 @@ export class CollectorGrants {
         }),
       );
     }
+  }
+
+  /**
+   * Reads the previous snapshot: the tenant's pointer, then its Parquet or CSV. ListBucket on the
+   * prefix only, because without it S3 answers a missing pointer (a first run) with 403, not 404.
+   * The same GetObject lets the S3 sink ask HeadObject after a failed or aborted upload whether the
+   * object is there anyway, so the manifest never claims it is absent wrongly.
+   */
+  readSnapshots(role: iam.Role): void {
+    const reportObjects = this.props.bucket.arnForObjects(`${this.props.prefix}*`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadSnapshots', actions: ['s3:GetObject'], resources: [reportObjects] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TellMissingSnapshots',
+        actions: ['s3:ListBucket'],
+        resources: [this.props.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${this.props.prefix}*`] } },
+      }),
+    );
+    if (this.props.reportKmsKeyArn) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptSnapshots',
+          actions: ['kms:Decrypt'],
+          resources: [this.props.reportKmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+        }),
+      );
+    }
+  }
+
+  /** PutEvents on the one change-events bus, when there is one. */
+  publishChangeEvents(role: iam.Role): void {
+    const bus = this.props.changeEventsBus;
+    if (!bus) return;
+    const busArn = bus.startsWith('arn:')
+      ? bus
+      : Stack.of(this.scope).formatArn({ service: 'events', resource: 'event-bus', resourceName: bus });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PublishChangeEvents', actions: ['events:PutEvents'], resources: [busArn] }));
   }
 }

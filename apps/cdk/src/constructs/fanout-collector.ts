@@ -84,7 +84,8 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     grants.readTenants(collect.executionRole);
     grants.assumeReaderRoles(collect.executionRole);
     grants.writeReports(collect.executionRole);
-    grants.checkWrittenReports(collect.executionRole);
+    grants.readSnapshots(collect.executionRole);
+    grants.publishChangeEvents(collect.executionRole);
     grants.writeReports(manifest.executionRole);
     // The plan step takes the run lock, the summarize step releases it.
     grants.holdRunLock(list.executionRole);

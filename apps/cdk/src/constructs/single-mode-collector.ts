@@ -31,8 +31,9 @@ export class SingleModeCollector extends Construct implements ScheduledCollector
     props.grants.readTenants(role);
     props.grants.assumeReaderRoles(role);
     props.grants.writeReports(role);
-    props.grants.checkWrittenReports(role);
     props.grants.holdRunLock(role);
+    props.grants.readSnapshots(role);
+    props.grants.publishChangeEvents(role);
     this.collectorRole = role;
     this.failedRuns = this.collectorFunction.metricErrors({ period: Duration.hours(1), statistic: 'Sum' });
   }

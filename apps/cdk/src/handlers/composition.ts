@@ -1,6 +1,8 @@
 import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
 import { ConfigError, SecretMasker, resolveCollectConfig, type CollectConfig, type PipelineDependencies } from '@orgmeta/core';
-import { accountsCsvRenderer } from '@orgmeta/csv';
+import { accountsCsvRenderer, csvOutputs } from '@orgmeta/csv';
+import { renderRunReport } from '@orgmeta/html-report';
+import { parquetSnapshotFormat } from '@orgmeta/parquet';
 import { envVarOf } from '../settings';
 import { COLLECTOR_NAME_ENV_VAR, DEFAULT_COLLECTOR_NAME, LOG_LEVEL_SETTING, type LogLevel } from './lambda-settings';
 import { LambdaJsonLogger } from './logger';
@@ -47,6 +49,8 @@ export function lambdaComposition(env: NodeJS.ProcessEnv = process.env): LambdaC
     render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
     // One run at a time per prefix, across the CLI and the Lambda; each invocation names itself (run-lock.ts).
     lockHolder: `lambda ${env.AWS_LAMBDA_FUNCTION_NAME ?? 'orgmeta'}`,
+    // The same renderers as the CLI; the baseline is read from the report bucket, events go to CHANGE_EVENTS_BUS.
+    outputs: { csv: csvOutputs({ escapeFormulas: config.escapeFormulas }), formats: [parquetSnapshotFormat], renderRunReport },
   });
   const metrics = new RunMetrics(env[COLLECTOR_NAME_ENV_VAR] || DEFAULT_COLLECTOR_NAME);
   composition = { config, deps, secrets, logger, metrics };

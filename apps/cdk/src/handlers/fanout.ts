@@ -11,6 +11,7 @@ import {
   TenantSourceError,
   summarizeRun,
   writeManifest,
+  writeRunReport,
   type InvalidRecord,
   type Logger,
   type TenantResult,
@@ -147,6 +148,7 @@ async function summarizeAndWrite(
     new Date(),
   );
   const manifest = await writeManifest(summary, config, deps);
+  await writeRunReport(summary, config, deps);
   if (summary.totals.failed > 0 || manifest.error) {
     throw new RunFailedError(
       `Run ${summary.runId}: ${summary.totals.failed} of ${summary.totals.tenants} tenant(s) failed${manifest.error ? `; ${safeText(manifest.error, secrets)}` : ''}`,

@@ -3,7 +3,7 @@ import { createAwsAdapters } from '@orgmeta/aws-adapters';
 import { withBucketOwner } from '../bucket-owner';
 import type { CommandContext, CommandDefinition } from '../command';
 import { EXIT_OK, EXIT_TENANT_FAILED } from '../exit-codes';
-import { SELECTION_FLAGS } from '../flags';
+import { DETAIL_FLAGS, SELECTION_FLAGS } from '../flags';
 import { MAX_TEXT_LENGTH } from '../output';
 import { LocalFileRunLockStore } from '../local-run-lock-store';
 import { textTable } from '../text-table';
@@ -24,10 +24,13 @@ export const checkCommand: CommandDefinition = {
     'max-attempts',
     'org-rps',
     'session-duration',
+    // check tries each detail flag in use (trusted access, permissions) per tenant.
+    ...DETAIL_FLAGS,
   ],
   examples: [
     { command: '$0 check --table tenants --role-name OrgMetaReader --bucket my-reports', description: 'PASS/FAIL table with fixes' },
     { command: '$0 check --tenant 111122223333 --json', description: 'One new tenant, as JSON' },
+    { command: '$0 check --contacts --regions', description: 'Also whether each tenant allows the Account Management columns' },
   ],
   requirements: { roleName: true, bucket: true },
   writesTo: (config) =>

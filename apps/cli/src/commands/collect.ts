@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { RunLockError, RunLockHeldError, TenantSourceError, collectRun, manifestKey, type RunOutcome } from '@orgmeta/core';
 import { awsPipelineDependencies, createAwsAdapters } from '@orgmeta/aws-adapters';
 import { accountsCsvRenderer } from '@orgmeta/csv';
@@ -9,6 +10,7 @@ import { EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_TENANT_FAILED, EXIT_USAGE 
 import { ALL_FLAGS } from '../flags';
 import { LocalFileReportSink } from '../local-report-sink';
 import { LocalFileRunLockStore } from '../local-run-lock-store';
+import { cliOutputs } from '../outputs';
 import { ProgressDisplay } from '../progress';
 import { formatSummary } from '../summary-table';
 
@@ -68,6 +70,7 @@ export async function runCollect(context: CommandContext): Promise<number> {
       secrets: context.secrets,
       logger,
       render: accountsCsvRenderer({ escapeFormulas: config.escapeFormulas }),
+      outputs: cliOutputs(config),
       sinks: config.saveLocal ? [new LocalFileReportSink(config.localOutputDir)] : [],
       onThrottle: () => progress?.throttled(),
       // One run at a time per prefix: in the bucket, or (--no-upload) in the output directory.
@@ -102,12 +105,15 @@ export async function runCollect(context: CommandContext): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
 
-  const { summary, manifest } = outcome;
+  const { summary, manifest, report } = outcome;
   if (argv.json) {
     context.printJson(summary);
   } else if (!argv.quiet) {
     const manifestWhere = manifest.s3Key ? `s3://${config.bucketName}/${manifest.s3Key}` : manifest.localPath;
-    context.print(formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere }, context.display));
+    const reportWhere = report?.localPath
+      ? pathToFileURL(report.localPath).href
+      : report?.s3Key && `s3://${config.bucketName}/${report.s3Key}`;
+    context.print(formatSummary(summary, { bucketName: config.bucketName, manifest: manifestWhere, report: reportWhere }, context.display));
   }
   if (interruptedBy) return EXIT_INTERRUPTED[interruptedBy] ?? EXIT_TENANT_FAILED;
   return summary.totals.failed > 0 || manifest.error ? EXIT_TENANT_FAILED : EXIT_OK;

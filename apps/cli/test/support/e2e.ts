@@ -28,6 +28,7 @@ export function orgmeta(
 const objects = () => new S3Objects(motoEndpoint());
 export const listKeys = (bucket: string) => objects().keys(bucket);
 export const getText = (bucket: string, key: string) => objects().text(bucket, key);
+export const getBytes = (bucket: string, key: string) => objects().bytes(bucket, key);
 export const head = (bucket: string, key: string) => objects().head(bucket, key);
 
 /** Every file below a directory, as paths relative to it. */

@@ -1,0 +1,214 @@
+import {
+  collectRun,
+  resolveCollectConfig,
+  type Change,
+  type ChangeEvent,
+  type ChangeEventSink,
+  type CsvOutputs,
+  type ObjectReader,
+  type OutputDependencies,
+  type PipelineDependencies,
+  type Snapshot,
+  type SnapshotFormatWriter,
+} from '../src';
+import {
+  FakeOrganizationAccess,
+  MemorySink,
+  RecordingLogger,
+  StaticTenantSource,
+  account,
+  activeTenant,
+  organization,
+  textOf,
+} from './fakes';
+
+const START = new Date('2024-05-01T12:00:00.000Z');
+const TENANT = '111111111111';
+const DIR = `org-accounts/dt=2024-05-01/tenant_id=${TENANT}`;
+const POINTER = `org-accounts/_latest/tenant_id=${TENANT}.json`;
+
+function config(flags: Record<string, unknown> = {}) {
+  return resolveCollectConfig({
+    flags,
+    env: { TENANTS_TABLE_NAME: 'tenants', CROSS_ACCOUNT_ROLE_NAME: 'OrgMetaReader', REPORT_BUCKET_NAME: 'reports' },
+  });
+}
+
+/** Renderers that write what they were given as JSON, so tests read it back without the format packages. */
+const csv: CsvOutputs = {
+  renderChanges: (changes) => JSON.stringify(changes),
+  renderTagCoverage: (coverage) => JSON.stringify(coverage.accountsMissingTags),
+  readSnapshot: () => {
+    throw new Error('no CSV baseline in these tests');
+  },
+};
+const jsonFormat: SnapshotFormatWriter = {
+  format: 'parquet',
+  contentType: 'application/vnd.apache.parquet',
+  renderAccounts: (snapshot) => new TextEncoder().encode(JSON.stringify({ ...snapshot, accounts: snapshot.accounts.map(plain) })),
+  renderChanges: (changes) => new TextEncoder().encode(JSON.stringify(changes)),
+  readSnapshot: (bytes) => revive(JSON.parse(new TextDecoder().decode(bytes))),
+};
+
+function plain(a: Snapshot['accounts'][number]) {
+  return { fields: a.fields, details: Object.fromEntries(a.details), tags: Object.fromEntries(a.tags) };
+}
+function revive(json: Snapshot & { accounts: ReturnType<typeof plain>[] }): Snapshot {
+  return {
+    ...json,
+    accounts: json.accounts.map((a) => ({
+      fields: a.fields,
+      details: new Map(Object.entries(a.details)),
+      tags: new Map(Object.entries(a.tags)),
+    })),
+  };
+}
+
+/** Reads back what the memory sink holds, as the next run's baseline. */
+function readerOf(sink: MemorySink): ObjectReader {
+  return {
+    readObject: async (key) => {
+      const object = sink.objects.get(key);
+      if (!object) return undefined;
+      return typeof object.body === 'string' ? new TextEncoder().encode(object.body) : object.body;
+    },
+  };
+}
+
+class RecordingEvents implements ChangeEventSink {
+  readonly published: ChangeEvent[] = [];
+  constructor(private readonly error?: string) {}
+  async publish(events: readonly ChangeEvent[]) {
+    if (this.error) return { sent: 0, error: this.error };
+    this.published.push(...events);
+    return { sent: events.length };
+  }
+}
+
+function world(options: { tags?: Record<string, { key: string; value: string }[]>; events?: ChangeEventSink } = {}) {
+  const writes: string[] = [];
+  const s3 = new MemorySink('s3', undefined, writes);
+  const outputs: OutputDependencies = {
+    csv,
+    formats: [jsonFormat],
+    baseline: readerOf(s3),
+    renderRunReport: (model) => `<html>${model.runId} ${model.fleet.accounts}</html>`,
+    ...(options.events ? { events: options.events } : {}),
+  };
+  const deps: PipelineDependencies = {
+    tenantSource: new StaticTenantSource([activeTenant(TENANT)]),
+    organizations: new FakeOrganizationAccess({
+      [TENANT]: {
+        organization: organization(TENANT),
+        accountPages: [[account('200000000001'), account('200000000002'), account(TENANT)]],
+        tags: options.tags ?? { '200000000001': [{ key: 'Owner', value: 'ops' }] },
+      },
+    }),
+    render: () => 'accounts-csv',
+    outputs,
+    sinks: [s3],
+    logger: new RecordingLogger(),
+    region: 'us-east-1',
+    surface: 'cli',
+    clock: () => START,
+  };
+  return { deps, s3, writes };
+}
+
+describe('tenant outputs', () => {
+  it('writes accounts.csv first, then the Parquet snapshot, and the pointer last; no changes file on a first run', async () => {
+    // Prepare
+    const { deps, writes } = world();
+    // Act
+    const { summary } = await collectRun(config(), deps);
+    // Assess
+    expect(writes.filter((w) => !w.includes('_manifests') && !w.includes('_reports'))).toEqual([
+      `memory-s3:${DIR}/accounts.csv`,
+      `memory-s3:${DIR}/accounts.parquet`,
+      `memory-s3:${POINTER}`,
+    ]);
+    expect(summary.tenants[0]?.changes).toBeNull();
+    expect(summary.tenants[0]?.accountStates).toEqual({ ACTIVE: 3 });
+    expect(summary.totals.changes).toBe(0);
+  });
+
+  it('writes only accounts.csv and the manifest with --formats csv --no-changes --no-html-report', async () => {
+    const { deps, writes } = world();
+    await collectRun(config({ formats: 'csv', changes: false, 'html-report': false }), deps);
+    expect(writes).toEqual([`memory-s3:${DIR}/accounts.csv`, expect.stringMatching(/_manifests\//)]);
+  });
+
+  it('diffs against the snapshot the pointer names, writes changes in every format, counts them and publishes one event per row', async () => {
+    // Prepare: a first run, then Owner changes on one account.
+    const events = new RecordingEvents();
+    const first = world({ events });
+    const run1 = await collectRun(config(), first.deps);
+    const second = world({ events, tags: { '200000000001': [{ key: 'Owner', value: 'dev' }] } });
+    second.s3.objects.clear();
+    first.s3.objects.forEach((object, key) => second.s3.objects.set(key, object));
+    // Act
+    const { summary } = await collectRun(config(), second.deps);
+    // Assess
+    expect(summary.tenants[0]?.changes).toEqual({ previousRunId: run1.summary.runId, added: 0, removed: 0, modified: 1, total: 1 });
+    const changes: Change[] = JSON.parse(textOf(second.s3.objects.get(`${DIR}/changes.csv`)));
+    expect(changes).toEqual([expect.objectContaining({ account_id: '200000000001', change: 'tag_changed', before: 'ops', after: 'dev' })]);
+    expect(JSON.parse(textOf(second.s3.objects.get(`${DIR}/changes.parquet`)))).toEqual(changes);
+    expect(events.published.map((e) => e.detail.change)).toEqual(['tag_changed']);
+    expect(JSON.parse(textOf(second.s3.objects.get(POINTER))).runId).toBe(summary.runId);
+  });
+
+  it('moves an unsent events error to the top of the summary; the tenant still succeeds', async () => {
+    const first = world();
+    await collectRun(config(), first.deps);
+    const second = world({ events: new RecordingEvents('bus gone'), tags: {} });
+    first.s3.objects.forEach((object, key) => second.s3.objects.set(key, object));
+    const { summary } = await collectRun(config(), second.deps);
+    expect(summary.tenants[0]?.status).toBe('succeeded');
+    expect(summary.tenants[0]).not.toHaveProperty('eventsError');
+    expect(summary.eventsError).toBe('bus gone');
+  });
+
+  it('measures required tags and writes tag-coverage.csv beside accounts.csv', async () => {
+    const { deps, s3 } = world();
+    const { summary } = await collectRun(config({ 'required-tags': 'Owner' }), deps);
+    expect(summary.tenants[0]?.tagCoverage).toMatchObject({
+      requiredTags: ['Owner'],
+      activeAccounts: 3,
+      fullyTagged: 1,
+      accountsMissing: 2,
+    });
+    expect(JSON.parse(textOf(s3.objects.get(`${DIR}/tag-coverage.csv`))).map((a: { accountId: string }) => a.accountId)).toEqual([
+      '111111111111',
+      '200000000002',
+    ]);
+  });
+
+  it('writes the run report beside the manifest, unless --no-html-report', async () => {
+    const { deps, s3 } = world();
+    const { summary, report } = await collectRun(config(), deps);
+    const key = `org-accounts/dt=2024-05-01/_reports/${summary.runId}.html`;
+    expect(report?.s3Key).toBe(`mem://${key}`);
+    expect(textOf(s3.objects.get(key))).toBe(`<html>${summary.runId} 3</html>`);
+    const off = world();
+    expect((await collectRun(config({ 'html-report': false }), off.deps)).report).toBeUndefined();
+  });
+
+  it('moves nothing for a tenant whose Parquet write fails: accounts.csv went, the pointer did not', async () => {
+    // Prepare: a sink that refuses only .parquet objects.
+    const { deps, s3 } = world();
+    const refusing = Object.assign(Object.create(s3) as MemorySink, {
+      write: (report: Parameters<MemorySink['write']>[0]) =>
+        report.key.endsWith('.parquet') ? Promise.reject(new Error('denied')) : s3.write(report),
+    });
+    // Act
+    const { summary } = await collectRun(config(), { ...deps, sinks: [refusing] });
+    // Assess
+    expect(summary.tenants[0]?.status).toBe('failed');
+    expect(s3.objects.has(`${DIR}/accounts.csv`)).toBe(true);
+    expect(s3.objects.has(POINTER)).toBe(false);
+  });
+
+  it('refuses --formats without csv, naming the flag', () => {
+    expect(() => config({ formats: 'parquet' })).toThrow(/--formats.*must include csv/);
+  });
+});

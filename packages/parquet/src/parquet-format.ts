@@ -1,0 +1,12 @@
+import { PARQUET_CONTENT_TYPE, type SnapshotFormatWriter } from '@orgmeta/core';
+import { readAccountsParquet, writeAccountsParquet } from './accounts-parquet';
+import { writeChangesParquet } from './changes-parquet';
+
+/** Parquet as a snapshot format of the pipeline: `accounts.parquet`, `changes.parquet`, and the baseline it reads back. */
+export const parquetSnapshotFormat: SnapshotFormatWriter = {
+  format: 'parquet',
+  contentType: PARQUET_CONTENT_TYPE,
+  renderAccounts: writeAccountsParquet,
+  renderChanges: writeChangesParquet,
+  readSnapshot: readAccountsParquet,
+};
