@@ -1,6 +1,8 @@
 import type { RunSummary } from '@orgmeta/core';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   S3Objects,
+  clientOptions,
   createBucket,
   emulatorEnvironment,
   motoEndpoint,
@@ -203,10 +205,11 @@ describe('Lambda handlers against moto', () => {
   it('fan-out: list -> collect each -> manifest, with no ExternalId in the state', async () => {
     useEnvironment({ REPORT_PREFIX: 'fanout/', TENANTS_TABLE_NAME: TABLE });
     const run = await listTenants();
+    // Each tenant carries its item's key (not an ExternalId): its task reads that one item.
     expect(run.tenants).toEqual([
-      { tenantId: GOOD, tenantName: '' },
-      { tenantId: ALSO_GOOD, tenantName: '' },
-      { tenantId: NO_ORG, tenantName: '' },
+      { tenantId: GOOD, tenantName: '', key: [{ name: 'pk', type: 'S', value: 'item-0001' }] },
+      { tenantId: ALSO_GOOD, tenantName: '', key: [{ name: 'pk', type: 'S', value: 'item-0002' }] },
+      { tenantId: NO_ORG, tenantName: '', key: [{ name: 'pk', type: 'S', value: 'item-0003' }] },
     ]);
     expect(JSON.stringify(run)).not.toContain('lambda-external-id');
     const results = [];
@@ -229,6 +232,24 @@ describe('Lambda handlers against moto', () => {
     // Without the failed tenant the run succeeds, and says so in its metric.
     await expect(writeRunManifest({ ...run, results: results.slice(0, 2) })).resolves.toEqual({ runId: run.runId, failed: 0 });
     expect(metricRecords()).toEqual([expect.objectContaining({ Collector: 'orgmeta', RunsSucceeded: 1, runId: run.runId })]);
+  });
+
+  it('fan-out: each tenant task reads its own item by key (GetItem), not the whole table', async () => {
+    const table = 'lambda-by-key-tenants';
+    await seedTenantTable(motoEndpoint(), table, [tenantItem(GOOD, { name: 'Good' })]);
+    useEnvironment({ REPORT_PREFIX: 'by-key/', TENANTS_TABLE_NAME: table });
+    const run = await listTenants();
+    expect(run.tenants).toEqual([{ tenantId: GOOD, tenantName: 'Good', key: [{ name: 'pk', type: 'S', value: 'item-0001' }] }]);
+    // A conflicting duplicate of the tenant appears after planning. A scan would find both items and refuse
+    // them both as conflicting; the task reads only the item the plan step chose.
+    await new DynamoDBClient(clientOptions(motoEndpoint())).send(
+      new PutItemCommand({ TableName: table, Item: { pk: { S: 'item-9999' }, ...tenantItem(GOOD, { name: 'Impostor' }) } }),
+    );
+    const byKey = await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant: run.tenants[0] });
+    expect([byKey.status, byKey.tenantName]).toEqual(['succeeded', 'Good']);
+    // Without a key (a table whose key schema could not be read) the task scans, and sees the conflict.
+    const scanned = await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant: { tenantId: GOOD, tenantName: 'Good' } });
+    expect([scanned.status, scanned.error?.code]).toEqual(['failed', 'TenantNotSelected']);
   });
 
   it('fan-out: a tenant that stays throttled is thrown back to Step Functions to retry later', async () => {

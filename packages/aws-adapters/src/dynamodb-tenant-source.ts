@@ -1,4 +1,11 @@
-import { DescribeTableCommand, DynamoDBClient, paginateScan, type AttributeValue, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  paginateScan,
+  type AttributeValue,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
 import {
   errorCode,
   isAccessDeniedCode,
@@ -14,6 +21,19 @@ function toTenantAttribute(value: AttributeValue): TenantAttribute {
   if (value.N !== undefined) return { type: 'N', value: value.N };
   const dynamoType = Object.keys(value).find((k) => k !== '$unknown') ?? 'unknown';
   return { type: 'other', dynamoType };
+}
+
+function toAttributeValue(key: KeyAttribute): AttributeValue {
+  if (key.type === 'S') return { S: key.value };
+  if (key.type === 'N') return { N: key.value };
+  return { B: Buffer.from(key.value, 'base64') };
+}
+
+function toTenantRecord(item: Record<string, AttributeValue>, keyNames: readonly string[]): TenantRecord {
+  return {
+    attributes: Object.fromEntries(Object.entries(item).map(([name, value]) => [name, toTenantAttribute(value)])),
+    primaryKey: keyNames.map((name) => toKeyAttribute(name, item[name])).filter((k): k is KeyAttribute => k !== undefined),
+  };
 }
 
 function toKeyAttribute(name: string, value: AttributeValue | undefined): KeyAttribute | undefined {
@@ -46,14 +66,31 @@ export class DynamoDbTenantSource implements TenantSource {
     const { names, warnings } = await this.keySchema();
     const records: TenantRecord[] = [];
     for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, ConsistentRead: true })) {
-      for (const item of page.Items ?? []) {
-        records.push({
-          attributes: Object.fromEntries(Object.entries(item).map(([name, value]) => [name, toTenantAttribute(value)])),
-          primaryKey: names.map((name) => toKeyAttribute(name, item[name])).filter((k): k is KeyAttribute => k !== undefined),
-        });
-      }
+      for (const item of page.Items ?? []) records.push(toTenantRecord(item, names));
     }
     return { records, warnings };
+  }
+
+  /** One item by its primary key (GetItem, strongly consistent): none when it is gone. */
+  async readTenant(primaryKey: readonly KeyAttribute[]): Promise<TenantScan> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: Object.fromEntries(primaryKey.map((key) => [key.name, toAttributeValue(key)])),
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      records: Item
+        ? [
+            toTenantRecord(
+              Item,
+              primaryKey.map((key) => key.name),
+            ),
+          ]
+        : [],
+      warnings: [],
+    };
   }
 
   /** The key attribute names; without dynamodb:DescribeTable, none (items are then named by tenant_id), said once. */

@@ -1,4 +1,4 @@
-import { DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbTenantSource } from '../src';
 
@@ -45,6 +45,34 @@ describe('DynamoDbTenantSource', () => {
       ],
     ]);
     expect(scan.records[0].attributes.tenant_id).toEqual({ type: 'S', value: '111111111111' });
+  });
+
+  it('reads one tenant by its primary key with a consistent GetItem, never a Scan of the table', async () => {
+    // Prepare
+    dynamo.on(GetItemCommand).resolves({ Item: { ...TENANT_ITEM, pk: { S: 'tenant#42' }, sk: { B: Uint8Array.from([1, 2, 3]) } } });
+    const key = [
+      { name: 'pk', type: 'S', value: 'tenant#42' },
+      { name: 'sk', type: 'B', value: 'AQID' },
+    ] as const;
+    // Act
+    const read = await source().readTenant(key);
+    // Assess
+    const [call] = dynamo.commandCalls(GetItemCommand);
+    expect(call.args[0].input).toEqual({
+      TableName: 'tenants',
+      Key: { pk: { S: 'tenant#42' }, sk: { B: Uint8Array.from([1, 2, 3]) } },
+      ConsistentRead: true,
+    });
+    expect(dynamo.commandCalls(ScanCommand)).toHaveLength(0);
+    expect(read.records).toHaveLength(1);
+    expect(read.records[0].primaryKey).toEqual(key);
+    expect(read.records[0].attributes.tenant_id).toEqual({ type: 'S', value: '111111111111' });
+  });
+
+  it('reads no tenant when the item is gone', async () => {
+    dynamo.on(GetItemCommand).resolves({});
+    const read = await source().readTenant([{ name: 'pk', type: 'N', value: '42' }]);
+    expect(read).toEqual({ records: [], warnings: [] });
   });
 
   it('falls back to no primary key, and says why once, without dynamodb:DescribeTable', async () => {

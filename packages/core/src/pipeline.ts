@@ -33,7 +33,17 @@ import { MANIFEST_CONTENT_TYPE, manifestKey } from './report-layout';
 import { REPORT_SINK_KINDS, storedFields, writeEvidence, type SinkLocations } from './report-sinks';
 import { withRunLock, type RunLockDependencies } from './run-lock';
 import { selectTenants } from './tenants';
-import type { Account, AccountWithDetails, InvalidRecord, RunSummary, Tenant, TenantReport, TenantResult, TenantScan } from './types';
+import type {
+  Account,
+  AccountWithDetails,
+  InvalidRecord,
+  KeyAttribute,
+  RunSummary,
+  Tenant,
+  TenantReport,
+  TenantResult,
+  TenantScan,
+} from './types';
 
 export interface PipelineDependencies {
   readonly tenantSource: TenantSource;
@@ -127,12 +137,15 @@ function runSecrets(config: CollectConfig, deps: { readonly secrets?: SecretMask
 export async function planRun(
   config: CollectConfig,
   deps: Pick<PipelineDependencies, 'tenantSource' | 'logger' | 'region' | 'surface' | 'secrets'>,
+  /** Read only the item with this primary key (when the source can), instead of scanning the table. */
+  onlyItem?: readonly KeyAttribute[],
 ): Promise<RunPlan> {
   const secrets = runSecrets(config, deps);
   const logger = maskingLogger(deps.logger, secrets);
   let scan: TenantScan;
   try {
-    scan = await deps.tenantSource.scanTenants();
+    const { tenantSource } = deps;
+    scan = onlyItem?.length && tenantSource.readTenant ? await tenantSource.readTenant(onlyItem) : await tenantSource.scanTenants();
   } catch (error) {
     throw new TenantSourceError(tenantTableFailure(error, failureContextFor(config, { ...deps, secrets })), { cause: error });
   }

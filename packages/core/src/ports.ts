@@ -1,5 +1,5 @@
 import type { ReportSinkKind } from './report-sinks';
-import type { Account, Organization, Tag, TenantReport, TenantScan } from './types';
+import type { Account, KeyAttribute, Organization, Tag, TenantReport, TenantScan } from './types';
 
 /** Structured log fields; values must never hold secrets. */
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -15,6 +15,11 @@ export interface Logger {
 /** Gives every item of the tenant table (all pages), each with its primary key. */
 export interface TenantSource {
   scanTenants(): Promise<TenantScan>;
+  /**
+   * Reads the one item with this primary key (DynamoDB GetItem), for a task that collects a
+   * single tenant the plan step already found: no scan of the whole table per tenant.
+   */
+  readTenant?(primaryKey: readonly KeyAttribute[]): Promise<TenantScan>;
 }
 
 export interface AssumeRoleTarget {

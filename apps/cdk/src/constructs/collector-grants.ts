@@ -25,13 +25,16 @@ export class CollectorGrants {
     private readonly props: CollectorGrantsProps,
   ) {}
 
-  /** Scan, and DescribeTable: the tenant source reads the key schema to name skipped items by their key. */
-  readTenants(role: iam.Role): void {
+  /**
+   * Scan, and DescribeTable: the tenant source reads the key schema to name skipped items by their key.
+   * `byKey`: also GetItem, for the fan-out's tenant task that reads its one item by the key the plan step found.
+   */
+  readTenants(role: iam.Role, options: { readonly byKey?: boolean } = {}): void {
     const table = this.props.tenantsTable;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTenantTable',
-        actions: ['dynamodb:DescribeTable', 'dynamodb:Scan'],
+        actions: ['dynamodb:DescribeTable', ...(options.byKey ? ['dynamodb:GetItem'] : []), 'dynamodb:Scan'],
         resources: [table.arn ?? Stack.of(this.scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: table.nameOrArn })],
       }),
     );

@@ -81,7 +81,7 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     const manifest = make('WriteManifest', 'writeRunManifest', 'orgmeta fan-out: writes the run manifest', Duration.minutes(2));
     const { grants } = props;
     grants.readTenants(list.executionRole);
-    grants.readTenants(collect.executionRole);
+    grants.readTenants(collect.executionRole, { byKey: true });
     grants.assumeReaderRoles(collect.executionRole);
     grants.writeReports(collect.executionRole);
     grants.readSnapshots(collect.executionRole);

@@ -15,6 +15,7 @@ import {
   type InvalidRecord,
   type Logger,
   type TenantResult,
+  type KeyAttribute,
 } from '@orgmeta/core';
 import { RESULT_TEXT_LIMITS, boundedInvalidRecord, boundedTenantResult } from './bounded-result';
 import { lambdaComposition, type LambdaComposition } from './composition';
@@ -25,6 +26,8 @@ import { lambdaHolder, type LambdaInvocation } from './run-lock';
 export interface TenantRef {
   readonly tenantId: string;
   readonly tenantName: string;
+  /** The item's primary key, so the tenant's task reads its one item (GetItem) instead of scanning the table. */
+  readonly key?: readonly KeyAttribute[];
 }
 
 export interface RunRef {
@@ -61,6 +64,7 @@ export async function listTenants(_event?: unknown, context?: LambdaInvocation):
     tenants: plan.tenants.map((t) => ({
       tenantId: t.tenantId,
       tenantName: safeText(t.tenantName, secrets, RESULT_TEXT_LIMITS.tenantName),
+      ...(t.primaryKey?.length ? { key: t.primaryKey } : {}),
     })),
     notSelected: plan.notSelected.map((result) => boundedTenantResult(result, secrets)),
     invalidRecords: plan.invalidRecords.map((record) => boundedInvalidRecord(record, secrets)),
@@ -113,7 +117,11 @@ async function collectSelectedTenant(
 ): Promise<TenantResult> {
   // Role name and ExternalId come from the table here, not from the execution's state: the
   // same selection as the list step, narrowed to this one tenant.
-  const plan = await planRun({ ...config, tenantIds: [event.tenant.tenantId] }, { ...deps, logger: selectionLogger(deps.logger) });
+  const plan = await planRun(
+    { ...config, tenantIds: [event.tenant.tenantId] },
+    { ...deps, logger: selectionLogger(deps.logger) },
+    event.tenant.key,
+  );
   const [tenant] = plan.tenants;
   if (!tenant) {
     return failedResult(event.tenant, {
