@@ -26,9 +26,11 @@ import {
   planTenantOutputs,
   runReportObject,
   sha256Hex,
+  tableManifestObject,
   type OutputDependencies,
   type TenantOutputFacts,
 } from './tenant-outputs';
+import type { TableManifest } from './table-manifests';
 import { MANIFEST_CONTENT_TYPE, manifestKey } from './report-layout';
 import { REPORT_SINK_KINDS, storedFields, writeEvidence, type SinkLocations } from './report-sinks';
 import { withRunLock, type RunLockDependencies } from './run-lock';
@@ -380,6 +382,7 @@ async function writeTenantOutputs(
     // The summary's locations, VersionIds and checksum are accounts.csv's, as in Part 1.
     if (index === 0) locations = stored;
   }
+  for (const manifest of plan.tableManifests) await writeTableManifest(manifest, deps.sinks, run.runId, failureContext, signal);
   if (plan.pointer) await writeToSinks(plan.pointer, deps.sinks, failureContext, signal);
   const eventsError = await publishChangeEvents(plan.events, outputs?.events, log, report.tenant.tenantId);
   return { locations, sha256: plan.objects[0].sha256Hex, facts: plan.facts, ...(eventsError ? { eventsError } : {}) };
@@ -400,6 +403,24 @@ async function writeToSinks(
     locations = { ...storedFields(sink.kind, stored), ...locations };
   }
   return locations;
+}
+
+/**
+ * A symlink manifest to each sink a query engine reads, listing that sink's URI of the Parquet object.
+ * Written after every object of the tenant is stored, so a tenant that fails on the way adds none.
+ */
+async function writeTableManifest(
+  manifest: TableManifest,
+  sinks: readonly ReportSink[],
+  runId: string,
+  failureContext: FailureContext,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  for (const sink of sinks) {
+    const uri = sink.objectUri?.(manifest.target);
+    if (uri === undefined) continue;
+    await step(REPORT_SINK_KINDS[sink.kind].stage, failureContext, () => sink.write(tableManifestObject(manifest, [uri], runId), signal));
+  }
 }
 
 /** Sends a tenant's change events; a bus that stays unreachable is a sentence for the summary, never a throw. */
