@@ -12,6 +12,7 @@ import { FanoutCollector } from './constructs/fanout-collector';
 import { ReportBucket } from './constructs/report-bucket';
 import type { ScheduledCollector } from './constructs/scheduled-collector';
 import { SingleModeCollector } from './constructs/single-mode-collector';
+import { DEFAULT_SQL_DATABASE, SqlTables, validSqlDatabaseName } from './constructs/sql-tables';
 import {
   checkedSettingValue,
   normalisedReportPrefix,
@@ -63,6 +64,8 @@ export interface CollectorStackProps extends StackProps {
   readonly requireExternalId?: boolean;
   /** EventBridge bus (name or ARN) that receives one event per change; the collector gets events:PutEvents on it. */
   readonly changeEventsBus?: string;
+  /** The Glue database of the `accounts` and `changes` tables (docs/sql.md). @default 'orgmeta' */
+  readonly sqlDatabaseName?: string;
 }
 
 /**
@@ -89,6 +92,7 @@ export class CollectorStack extends Stack {
       props.changeEventsBus === undefined
         ? undefined
         : (checkedSettingValue('changeEventsBus', props.changeEventsBus, 'context "changeEventsBus"') as string);
+    const sqlDatabaseName = validSqlDatabaseName(props.sqlDatabaseName ?? DEFAULT_SQL_DATABASE);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.bucket = new ReportBucket(this, 'Reports', {
       existingBucketName,
@@ -137,10 +141,17 @@ export class CollectorStack extends Stack {
       alarmTopicArn: props.alarmTopicArn,
     });
 
+    // The same tables in both modes: they read what every run writes, whoever runs it.
+    new SqlTables(this, 'Sql', { bucket: this.bucket, prefix, databaseName: sqlDatabaseName });
+
     new CfnOutput(this, 'CollectorRoleArn', {
       value: this.collectorRole.roleArn,
       description: 'Trust this role in each tenant reader role (TenantReaderRoleStack CollectorRoleArn)',
     });
     new CfnOutput(this, 'ReportBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'SqlDatabaseName', {
+      value: sqlDatabaseName,
+      description: 'Glue database of the accounts and changes tables, for Athena (docs/sql.md)',
+    });
   }
 }
