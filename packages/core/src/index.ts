@@ -34,7 +34,9 @@ export {
   joinSorted,
   placementIds,
 } from './account-details';
-export type { AccountDetailFamily, CollectedDetails, DetailFlag, DetailStep } from './account-details';
+export type { AccountDetailFamily, CollectedDetails, DetailFlag } from './account-details';
+export type { DetailStep } from './tenant-calls';
+export { collectAccounts, type CollectedAccounts } from './account-collection';
 export {
   buildReport,
   collectRun,
