@@ -258,7 +258,8 @@ root.addTask('demo', {
   steps: [{ exec: 'bash scripts/ensure-moto.sh' }, { spawn: 'compile' }, { exec: 'node tools/lib/demo.js' }],
 });
 root.addTask('bench', {
-  description: 'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts; --details: per account-detail flag)',
+  description:
+    'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts; --details: per account-detail flag)',
   steps: [
     { exec: 'bash scripts/ensure-moto.sh' },
     { spawn: 'compile' },
