@@ -61,22 +61,28 @@ export interface CollectConfig {
 }
 
 /** A raw value as it arrives from a CLI flag (typed by the parser) or an environment variable. */
-type RawValue = string | boolean | number | readonly (string | number)[] | undefined;
+export type RawValue = string | boolean | number | readonly (string | number)[] | undefined;
 
-interface SettingDefinition<K extends keyof CollectConfig> {
+/** One row of the settings table {@link COLLECT_SETTINGS}: a setting, its flag, its variable and its parser. */
+export interface SettingDefinition<K extends keyof CollectConfig> {
+  /** The {@link CollectConfig} field it sets. */
   readonly key: K;
   /** CLI flag without dashes, as yargs names it (camelCase is derived by yargs). */
   readonly flag: string;
+  /** Environment variable (the Lambda's only source); absent for CLI-only settings. */
   readonly envVar?: string;
+  /** One line for `--help` and the docs. */
   readonly description: string;
   /** Shown in help; `undefined` means no default. */
   readonly defaultValue?: string;
+  /** How the CLI parses the flag. */
   readonly kind: 'string' | 'boolean' | 'number' | 'array';
   /** Turns the raw value into the config value; returns an error sentence on bad input. */
   readonly parse: (raw: RawValue) => CollectConfig[K] | { readonly error: string };
 }
 
-type AnySetting = { [K in keyof CollectConfig]-?: SettingDefinition<K> }[keyof CollectConfig];
+/** Any row of {@link COLLECT_SETTINGS}, whatever field it sets. */
+export type AnySetting = { [K in keyof CollectConfig]-?: SettingDefinition<K> }[keyof CollectConfig];
 
 const TRUE_WORDS = ['true', '1', 'yes'];
 const FALSE_WORDS = ['false', '0', 'no', ''];
@@ -496,7 +502,7 @@ export interface ConfigRequirements {
 }
 
 /**
- * Resolves the run configuration: CLI flag > environment variable > default.
+ * Resolves the run configuration: a CLI flag wins over an environment variable, which wins over the default.
  * Throws one ConfigError whose message has a line per problem, each naming the flag/variable.
  */
 export function resolveCollectConfig(

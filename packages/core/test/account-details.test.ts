@@ -1,15 +1,13 @@
 import {
-  collectAccountDetails,
   collectRun,
-  detailColumnsFor,
   diffSnapshots,
   resolveCollectConfig,
   snapshotFromReport,
   type Account,
   type CollectConfig,
-  type DetailStep,
   type TenantReport,
 } from '../src';
+import { collectAccountDetails, detailColumnsFor, type DetailStep } from '../src/account-details';
 import {
   AwsError,
   FakeOrganizationAccess,

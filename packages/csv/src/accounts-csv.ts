@@ -85,8 +85,7 @@ export function cellEscaper(options: CsvOptions): (value: string) => string {
   return options.escapeFormulas ? escapeFormula : (value: string) => value;
 }
 
-/** A header and rows as the product writes every CSV: RFC 4180, UTF-8, `
-` line ends. */
+/** A header and rows as the product writes every CSV: RFC 4180, UTF-8, LF line ends. */
 export function stringifyCsv(rows: readonly (readonly string[])[]): string {
   return stringify([...rows], {
     record_delimiter: 'unix',

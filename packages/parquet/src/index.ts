@@ -1,4 +1,4 @@
-export { CREATED_BY, SNAPSHOT_METADATA_KEY, readAccountsParquet, writeAccountsParquet } from './accounts-parquet';
+export { readAccountsParquet, writeAccountsParquet } from './accounts-parquet';
 export { writeChangesParquet } from './changes-parquet';
 export { ParquetSnapshotError } from './errors';
 export { parquetSnapshotFormat } from './parquet-format';
