@@ -175,6 +175,7 @@ function publishable(pkg: typescript.TypeScriptProject, outdir: string): void {
     obj: {
       $schema: 'https://developer.microsoft.com/json-schemas/api-extractor/v7/api-extractor.schema.json',
       mainEntryPointFilePath: '<projectFolder>/lib/index.d.ts',
+      newlineKind: 'lf',
       apiReport: {
         enabled: true,
         reportFileName: `${reportName}.api.md`,
