@@ -3,7 +3,7 @@ import { addEslintConfig } from './projenrc/eslint';
 import { STRYKER_DEV_DEPS, addMutationTesting } from './projenrc/mutation';
 import { PARQUET_ESM_MODULES, importsEsm, jestTranspilesEsm } from './projenrc/esm-dependencies';
 import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/versions';
-import { libraryExample } from './projenrc/library-example';
+import { API_DOCS_DEV_DEPS, addApiDocs, libraryExample } from './projenrc/library-example';
 import { workspacePackage, workspaceRange } from './projenrc/workspace-package';
 
 // One moto server per test run of a package, started and stopped by jest (see packages/test-support/src/jest);
@@ -32,7 +32,7 @@ const root = new typescript.TypeScriptProject({
   licensed: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  devDeps: [NODE_TYPES, 'nx@24.0.6', 'eslint@^9', 'typescript-eslint@^8', ...STRYKER_DEV_DEPS],
+  devDeps: [NODE_TYPES, 'nx@24.0.6', 'eslint@^9', 'typescript-eslint@^8', ...STRYKER_DEV_DEPS, ...API_DOCS_DEV_DEPS],
 });
 root.package.addField('private', true);
 root.package.addField('workspaces', ['packages/*', 'apps/*', 'tools']);
@@ -199,6 +199,7 @@ libraryExample(root, {
   description: 'Collects one tenant with the orgmeta packages into a custom in-memory ReportSink.',
   libraries,
 });
+addApiDocs(root, libraries);
 workspacePackage(root, {
   name: '@orgmeta/library-test',
   outdir: 'packages/library-test',
@@ -246,6 +247,8 @@ new JsonFile(root, 'nx.json', {
       // e2e tests run the compiled CLI and its compiled dependencies. The test command itself
       // (`npm test`, CI) passes --skip-nx-cache, so a cached result never stands in for a run.
       test: { dependsOn: ['compile', '^compile'], cache: true, inputs: ['default', '^production'], outputs: [] },
+      // The API report is read from the compiled declarations.
+      api: { dependsOn: ['compile', '^compile'] },
     },
   },
 });

@@ -1,3 +1,11 @@
+/**
+ * The AWS SDK v3 implementations of `@orgmeta/core`'s ports: the DynamoDB tenant table, STS role assumption with
+ * paced Organizations calls, S3 report sink and reader, S3 run locks, EventBridge change events.
+ * {@link createAwsAdapters} builds them all from a configuration; {@link awsPipelineDependencies} wires them into
+ * core's pipeline the way the orgmeta CLI and Lambda do.
+ *
+ * @packageDocumentation
+ */
 export { awsPipelineDependencies, createAwsAdapters, resolveAwsRegion } from './aws-adapters';
 export type { AwsAdapterHooks, AwsAdapters, PipelineWiring } from './aws-adapters';
 export { clientConfig } from './client-config';

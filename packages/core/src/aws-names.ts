@@ -7,6 +7,7 @@ export function partitionForRegion(region: string): string {
   return 'aws';
 }
 
+/** The ARN of a role in an account. */
 export function roleArn(partition: string, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }

@@ -1,3 +1,15 @@
+/**
+ * The collection pipeline of orgmeta, its configuration and its ports; no AWS SDK.
+ *
+ * - Run the job for a whole tenant table with {@link collectRun}, or for one tenant with {@link planRun} then
+ *   {@link collectTenant} (each tenant's failure is its result's `error`, never an exception).
+ * - Plug your own destinations and tenant lists by implementing {@link ReportSink} and {@link TenantSource}
+ *   (the AWS implementations are in `@orgmeta/aws-adapters`).
+ * - Validate configuration with the settings table {@link COLLECT_SETTINGS} and {@link resolveCollectConfig}: the same
+ *   flags, environment variables, defaults and messages as the orgmeta CLI and Lambda.
+ *
+ * @packageDocumentation
+ */
 export { roleArn, roleSessionName } from './aws-names';
 export { COLLECT_SETTINGS, resolveCollectConfig, settingName } from './config';
 export type { CollectConfig, ConfigInput, ConfigRequirements, Surface } from './config';
