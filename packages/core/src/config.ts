@@ -527,7 +527,7 @@ export interface ConfigRequirements {
  * Resolves the run configuration: a CLI flag wins over an environment variable, which wins over the default.
  * Throws one ConfigError whose message has a line per problem, each naming the flag/variable.
  *
- * @example From environment variables only (the names of {@link COLLECT_SETTINGS}), writing nothing to S3
+ * @example From environment variables only (as the Lambda reads them), writing nothing to S3
  * ```ts
  * const config = resolveCollectConfig(
  *   { flags: { upload: false, tenant: ['111122223333'] }, env: process.env },

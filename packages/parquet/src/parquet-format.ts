@@ -5,7 +5,7 @@ import { writeChangesParquet } from './changes-parquet';
 /**
  * Parquet as a snapshot format of the pipeline: `accounts.parquet`, `changes.parquet`, and the baseline it reads back.
  *
- * @example Write Parquet beside each `accounts.csv` (when the configuration's `outputFormats` has `parquet`, the default)
+ * @example Write Parquet beside each CSV report (when the configured formats include parquet, the default)
  * ```ts
  * const outputs = { csv: csvOutputs({ escapeFormulas: true }), formats: [parquetSnapshotFormat] };
  * ```
