@@ -12,35 +12,39 @@
  */
 export { roleArn, roleSessionName } from './aws-names';
 export { COLLECT_SETTINGS, resolveCollectConfig, settingName } from './config';
-export type { CollectConfig, ConfigInput, ConfigRequirements, Surface } from './config';
+export type { AnySetting, CollectConfig, ConfigInput, ConfigRequirements, RawValue, SettingDefinition, Surface } from './config';
 export { isAccessDeniedCode, isThrottlingCode } from './error-codes';
-export { MAX_DISPLAY_LENGTH, SecretMasker, displaySafe, safeText } from './redaction';
+export { displaySafe, MAX_DISPLAY_LENGTH, safeText, SecretMasker } from './redaction';
 export { ConfigError, InterruptedError, ReportWriteError, TenantSourceError } from './errors';
+export type { FailureDetails } from './errors';
 export { errorCode } from './failures';
+export type { CollectionStage, RunSurroundings } from './failures';
 export { ACCOUNT_DETAIL_FAMILIES } from './account-details';
+export type { AccountDetailFamily, DetailFlag } from './account-details';
 export { collectRun, collectTenant, planRun, startRun, summarizeRun, writeManifest, writeRunReport } from './pipeline';
+export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
 export { sha256Hex } from './tenant-outputs';
 export type { CsvOutputs, OutputDependencies, SnapshotFormatWriter } from './tenant-outputs';
-export type { PipelineDependencies, RunOutcome } from './pipeline';
 export { runPreflight } from './preflight';
+export type { CheckResult, CheckStatus, PreflightDependencies, PreflightReport } from './preflight';
 export type {
+  AlternateContactType,
+  AssumeRoleTarget,
   CallerIdentity,
   LogFields,
   Logger,
   OrganizationConnector,
-  AlternateContactType,
   OrganizationReader,
   OuPlacement,
   ReportObject,
   ReportRenderer,
   ReportSink,
   StoredReport,
-  AssumeRoleTarget,
   TenantSource,
   WriteProbe,
 } from './ports';
-export { RunLockError, RunLockHeldError, acquireRunLock, releaseRunLockOf, runLockKey } from './run-lock';
-export type { RunLockStore, StoredLock } from './run-lock';
+export { acquireRunLock, releaseRunLockOf, RunLockError, RunLockHeldError, runLockKey } from './run-lock';
+export type { HeldRunLock, RunLockDependencies, RunLockRecord, RunLockStore, StoredLock } from './run-lock';
 export { manifestKey, partitionDate, reportKey } from './report-layout';
 export { displayName, failedResult } from './tenant-results';
 export type {
@@ -54,56 +58,39 @@ export type {
   Tenant,
   TenantAttribute,
   TenantRecord,
-  TenantScan,
   TenantReport,
   TenantResult,
+  TenantScan,
+  TenantStatus,
 } from './types';
 export { DETAIL_COLUMNS, SNAPSHOT_FIXED_COLUMNS, SNAPSHOT_TIMESTAMP_COLUMNS, snapshotFromReport, sortSnapshotAccounts } from './snapshot';
-export type { DetailColumn, Snapshot, SnapshotAccount, SnapshotFixedColumn } from './snapshot';
+export type { DetailColumn, DetailColumnSource, Snapshot, SnapshotAccount, SnapshotFixedColumn, SnapshotOptions } from './snapshot';
 export { CHANGE_COLUMNS, CHANGE_EVENT_DETAIL_TYPE, CHANGE_EVENT_SOURCE, CHANGE_KINDS, changeEvents, diffSnapshots } from './changes';
-export type { Change, ChangeColumn, ChangeEvent, ChangeKind } from './changes';
+export type { Change, ChangeColumn, ChangeCounts, ChangeEvent, ChangeEventDetail, ChangeKind } from './changes';
 export type { ChangeEventSink, EventPublishOutcome, ObjectReader } from './snapshot-ports';
-export { loadPreviousSnapshot, renderSnapshotPointer, snapshotPointerKey } from './snapshot-pointer';
-export type { CsvSnapshotContext } from './snapshot-pointer';
+export { loadPreviousSnapshot, renderSnapshotPointer, SNAPSHOT_POINTER_VERSION, snapshotPointerKey } from './snapshot-pointer';
+export type { CsvSnapshotContext, PreviousSnapshot, SnapshotFormat, SnapshotParsers, SnapshotPointer } from './snapshot-pointer';
 export { PARQUET_CONTENT_TYPE } from './snapshot-layout';
 export { ACCOUNTS_DATASET_COLUMNS, CHANGES_DATASET_COLUMNS } from './datasets';
-export type { DatasetColumn } from './datasets';
+export type { DatasetColumn, DatasetColumnType } from './datasets';
 export { limitAccountsMissing, tagCoverage } from './tag-coverage';
-export type { TagCoverage, TagKeyCoverage } from './tag-coverage';
+export type { AccountMissingTags, TagCoverage, TagKeyCoverage } from './tag-coverage';
 export { buildRunReport, countAccountStates } from './run-report';
 export type {
   ChangesView,
   FleetChanges,
+  FleetTagCoverage,
   RunReport,
   RunReportFailure,
+  RunReportOptions,
+  RunReportSource,
   RunReportTenant,
   StateCount,
+  TenantChangeCounts,
   TenantReportDetails,
 } from './run-report';
 export { RUN_REPORT_CONTENT_TYPE, runReportKey } from './run-report-layout';
 export { findChanges } from './changes-query';
-export type { ChangesQuery, ObjectLister } from './changes-query';
-export type { AccountDetailFamily } from './account-details';
-export type { ChangesParser, ChangesFound } from './changes-query';
-export type { ChangeEventDetail, ChangeCounts } from './changes';
-export type { SnapshotFormat, SnapshotPointer, SnapshotParsers, PreviousSnapshot } from './snapshot-pointer';
-export type { DatasetColumnType } from './datasets';
-export type { ManifestOutcome, RunPlan, RunIdentity } from './pipeline';
-export type { ReportSinkKind, SinkLocations } from './report-sinks';
-export type { PreflightDependencies, PreflightReport } from './preflight';
-export type { RunLockRecord, RunLockDependencies, HeldRunLock } from './run-lock';
-export type { RunSurroundings } from './failures';
-export type { TenantChangeCounts, FleetTagCoverage, RunReportSource, RunReportOptions } from './run-report';
-export type { TenantStatus } from './types';
-export type { SnapshotOptions } from './snapshot';
-export type { AnySetting, RawValue, SettingDefinition } from './config';
-export type { AccountMissingTags } from './tag-coverage';
-export type { FailureDetails } from './errors';
-export type { CheckResult } from './preflight';
-export type { CollectionStage } from './failures';
-export type { DetailColumnSource } from './snapshot';
-export type { DetailFlag } from './account-details';
+export type { ChangesFound, ChangesParser, ChangesQuery, ObjectLister } from './changes-query';
 export { REPORT_SINK_KINDS } from './report-sinks';
-export { SNAPSHOT_POINTER_VERSION } from './snapshot-pointer';
-export type { SinkLocationField, SinkVersionField, SinkWrittenField } from './report-sinks';
-export type { CheckStatus } from './preflight';
+export type { ReportSinkKind, SinkLocationField, SinkLocations, SinkVersionField, SinkWrittenField } from './report-sinks';

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { FIXED_COLUMNS, REPORT_COLUMNS, accountsCsvRenderer, renderAccountsCsv, stringifyCsv } from './accounts-csv';
+export { accountsCsvRenderer, FIXED_COLUMNS, renderAccountsCsv, REPORT_COLUMNS, stringifyCsv } from './accounts-csv';
 export type { CsvOptions, ReportColumn } from './accounts-csv';
 export { renderChangesCsv } from './changes-csv';
 export { CsvSnapshotError } from './errors';
