@@ -3,7 +3,8 @@ import { addEslintConfig } from './projenrc/eslint';
 import { STRYKER_DEV_DEPS, addMutationTesting } from './projenrc/mutation';
 import { PARQUET_ESM_MODULES, importsEsm, jestTranspilesEsm } from './projenrc/esm-dependencies';
 import { AWS_SDK_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './projenrc/versions';
-import { workspacePackage } from './projenrc/workspace-package';
+import { API_DOCS_DEV_DEPS, addApiDocs, libraryExample } from './projenrc/library-example';
+import { workspacePackage, workspaceRange } from './projenrc/workspace-package';
 
 // One moto server per test run of a package, started and stopped by jest (see packages/test-support/src/jest);
 // jest resolves these through the package's exports, never by a path into its build.
@@ -31,13 +32,14 @@ const root = new typescript.TypeScriptProject({
   licensed: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  devDeps: [NODE_TYPES, 'nx@24.0.6', 'eslint@^9', 'typescript-eslint@^8', ...STRYKER_DEV_DEPS],
+  devDeps: [NODE_TYPES, 'nx@24.0.6', 'eslint@^9', 'typescript-eslint@^8', ...STRYKER_DEV_DEPS, ...API_DOCS_DEV_DEPS],
 });
 root.package.addField('private', true);
 root.package.addField('workspaces', ['packages/*', 'apps/*', 'tools']);
 
 const core = workspacePackage(root, {
   name: '@orgmeta/core',
+  library: true,
   outdir: 'packages/core',
   description: 'Domain, configuration, collection pipeline and ports. Never imports the AWS SDK.',
   deps: ['p-limit@^3', 'p-map@^4'],
@@ -45,6 +47,7 @@ const core = workspacePackage(root, {
 
 const csv = workspacePackage(root, {
   name: '@orgmeta/csv',
+  library: true,
   outdir: 'packages/csv',
   description: 'Account rows to RFC 4180 CSV, column order and formula escaping.',
   // csv-parse also reads an earlier accounts.csv back as a change-detection baseline.
@@ -62,6 +65,7 @@ addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 70 })
 
 const awsAdapters = workspacePackage(root, {
   name: '@orgmeta/aws-adapters',
+  library: true,
   outdir: 'packages/aws-adapters',
   description: "AWS SDK v3 implementations of core's ports.",
   deps: [
@@ -101,7 +105,7 @@ const testSupport = workspacePackage(root, {
   },
 });
 // The EventBridge sink and the S3 object reader are tested against the shared moto server.
-awsAdapters.addDevDeps(`${testSupport.package.packageName}@0.0.0`);
+awsAdapters.addDevDeps(workspaceRange(testSupport));
 awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('testTimeout', 60_000);
 awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalSetup', MOTO_FOR_JEST.setup);
 awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalTeardown', MOTO_FOR_JEST.teardown);
@@ -110,6 +114,7 @@ awsAdapters.tryFindObjectFile('jest.config.json')?.addOverride('globalTeardown',
 // the reader uses that same version; DuckDB (native, tests only) proves a real SQL engine reads the files.
 export const parquet = workspacePackage(root, {
   name: '@orgmeta/parquet',
+  library: true,
   outdir: 'packages/parquet',
   description: 'Snapshots and changes as Parquet (one schema for the whole fleet), and snapshots read back.',
   deps: ['hyparquet-writer@0.17.0', 'hyparquet@1.31.5'],
@@ -185,6 +190,26 @@ workspacePackage(root, {
   testTimeout: 120_000,
 });
 
+// The published packages as another project uses them (issue #15): the documented example, and a test that packs
+// the packages, installs the tarballs into a project outside the workspace, compiles the example there and runs it on moto.
+const libraries = [core, awsAdapters, csv, parquet];
+libraryExample(root, {
+  outdir: 'examples/custom-sink',
+  name: 'orgmeta-example-custom-sink',
+  description: 'Collects one tenant with the orgmeta packages into a custom in-memory ReportSink.',
+  libraries,
+});
+addApiDocs(root, libraries);
+workspacePackage(root, {
+  name: '@orgmeta/library-test',
+  outdir: 'packages/library-test',
+  description: 'Packs the published packages and proves a project outside the workspace installs, compiles and runs them.',
+  // Depending on them orders their compile before this test (nx `^compile`); the test packs them itself.
+  workspaceDevDeps: [...libraries, testSupport],
+  testTimeout: 120_000,
+  jestGlobalSetup: MOTO_FOR_JEST,
+});
+
 new JsonFile(cdk, 'cdk.json', {
   obj: {
     app: 'node lib/main.js',
@@ -222,6 +247,8 @@ new JsonFile(root, 'nx.json', {
       // e2e tests run the compiled CLI and its compiled dependencies. The test command itself
       // (`npm test`, CI) passes --skip-nx-cache, so a cached result never stands in for a run.
       test: { dependsOn: ['compile', '^compile'], cache: true, inputs: ['default', '^production'], outputs: [] },
+      // The API report is read from the compiled declarations.
+      api: { dependsOn: ['compile', '^compile'] },
     },
   },
 });

@@ -1,5 +1,21 @@
-import { ProjenrcFile, javascript, typescript, type Project } from 'projen';
-import { JEST_VERSION, NODE_TYPES, TYPESCRIPT_VERSION } from './versions';
+import { JsonFile, ProjenrcFile, javascript, typescript, type Project } from 'projen';
+import {
+  API_EXTRACTOR,
+  JEST_VERSION,
+  LIBRARY_LICENSE,
+  NODE_TYPES,
+  REPOSITORY_URL,
+  TYPESCRIPT_VERSION,
+  WORKSPACE_VERSION,
+} from './versions';
+
+/**
+ * How one workspace package depends on another: a caret range on the workspace's version, which npm links inside
+ * the workspace and which still means something in a published tarball (an exact `0.0.0` or `*` would not).
+ */
+export function workspaceRange(pkg: typescript.TypeScriptProject): string {
+  return `${pkg.package.packageName}@^${WORKSPACE_VERSION}`;
+}
 
 export interface WorkspacePackageOptions {
   /** npm name, e.g. `@orgmeta/core`. */
@@ -18,6 +34,11 @@ export interface WorkspacePackageOptions {
   /** package.json `exports`: the only entry points other packages may use. */
   readonly exports?: Record<string, string | Record<string, string>>;
   readonly bin?: Record<string, string>;
+  /**
+   * A library other projects install from npm (issue #15): public (not `private`), licensed, with an `exports` map,
+   * the compiled `lib/` only in its tarball, and its public API guarded by an API Extractor report in `api/`.
+   */
+  readonly library?: boolean;
   /** Jest testTimeout in ms; e2e suites talk to moto and need more. */
   readonly testTimeout?: number;
   /** Compile `.tsx` sources with this JSX runtime (e.g. `preact`): typed, auto-escaping templates. */
@@ -61,12 +82,21 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
     github: false,
     release: false,
     package: false,
-    licensed: false,
+    licensed: options.library === true,
+    license: options.library ? LIBRARY_LICENSE : undefined,
+    copyrightOwner: options.library ? 'The orgmeta authors' : undefined,
+    // A library's tarball is `files` below; .npmignore would be a second list to keep in step.
+    npmignoreEnabled: !options.library,
     depsUpgrade: false,
     pullRequestTemplate: false,
     entrypoint: 'lib/index.js',
-    deps: [...(options.deps ?? []), ...(options.workspaceDeps ?? []).map((p) => `${p.package.packageName}@0.0.0`)],
-    devDeps: [NODE_TYPES, ...(options.devDeps ?? []), ...(options.workspaceDevDeps ?? []).map((p) => `${p.package.packageName}@0.0.0`)],
+    deps: [...(options.deps ?? []), ...(options.workspaceDeps ?? []).map(workspaceRange)],
+    devDeps: [
+      NODE_TYPES,
+      ...(options.devDeps ?? []),
+      ...(options.workspaceDevDeps ?? []).map(workspaceRange),
+      ...(options.library ? [API_EXTRACTOR] : []),
+    ],
     bin: options.bin,
     tsconfig: {
       compilerOptions: {
@@ -103,8 +133,12 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
   for (const name of ['install', 'install:ci', 'default']) {
     pkg.tasks.tryFind(name)?.reset();
   }
-  pkg.package.addField('version', '0.0.0');
-  pkg.package.addField('private', true);
+  pkg.package.addField('version', WORKSPACE_VERSION);
+  if (options.library) {
+    publishable(pkg, options.outdir);
+  } else {
+    pkg.package.addField('private', true);
+  }
   if (options.exports) pkg.package.addField('exports', options.exports);
   // Type-check the tests too, since ts-jest only transpiles them.
   const typecheck = pkg.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' });
@@ -123,4 +157,56 @@ export function workspacePackage(root: typescript.TypeScriptProject, options: Wo
       .join('/')}/.projenrc.ts`,
   );
   return pkg;
+}
+
+/** package.json fields and the API report of a package that is packed and published for other projects. */
+function publishable(pkg: typescript.TypeScriptProject, outdir: string): void {
+  // The index is the whole public API: no deep imports into lib/ from outside.
+  pkg.package.addField('exports', { '.': { types: './lib/index.d.ts', default: './lib/index.js' }, './package.json': './package.json' });
+  pkg.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'README.md', 'LICENSE']);
+  pkg.package.addField('repository', { type: 'git', url: REPOSITORY_URL, directory: outdir });
+  // @orgmeta/parquet require()s ES modules (hyparquet), which Node runs without a flag from 20.19.
+  pkg.package.addField('engines', { node: '>=20.19' });
+  pkg.package.addField('publishConfig', { access: 'public' });
+  const reportName = pkg.package.packageName.replace(/^@[^/]+\//, '');
+  // No projen marker key: API Extractor's schema refuses unknown keys.
+  new JsonFile(pkg, 'api-extractor.json', {
+    marker: false,
+    obj: {
+      $schema: 'https://developer.microsoft.com/json-schemas/api-extractor/v7/api-extractor.schema.json',
+      mainEntryPointFilePath: '<projectFolder>/lib/index.d.ts',
+      newlineKind: 'lf',
+      apiReport: {
+        enabled: true,
+        reportFileName: `${reportName}.api.md`,
+        reportFolder: '<projectFolder>/api/',
+        reportTempFolder: '<projectFolder>/temp/',
+      },
+      docModel: { enabled: false },
+      dtsRollup: { enabled: false },
+      tsdocMetadata: { enabled: false },
+      messages: {
+        // Every package is public: no @public/@beta release tags to require.
+        extractorMessageReporting: {
+          'ae-missing-release-tag': { logLevel: 'none' },
+          // A type in a public signature that the index does not export: a consumer could not name it.
+          'ae-forgotten-export': { logLevel: 'error', addToApiReportFile: false },
+          // An export without TSDoc shows as `(undocumented)` in the report, for the review of the change.
+          'ae-undocumented': { logLevel: 'none', addToApiReportFile: true },
+        },
+      },
+    },
+  });
+  pkg.gitignore.exclude('/temp/');
+  // Regenerates the committed report after a reviewed change (`npm run api` at the root runs it everywhere).
+  pkg.addTask('api', {
+    description: 'Updates the API report in api/ from the compiled declarations',
+    exec: 'mkdir -p api && api-extractor run --local',
+  });
+  // The test task fails when the public API differs from the committed report (an unreviewed change).
+  const apiCheck = pkg.addTask('api:check', {
+    description: 'Fails when the compiled public API differs from the committed report in api/',
+    exec: 'api-extractor run',
+  });
+  pkg.testTask.prependSpawn(apiCheck);
 }

@@ -209,7 +209,8 @@ describe('orgmeta tenants, check and progress (end to end)', () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain('Examples:');
     }
-    expect((await orgmeta(['--version'])).stdout.trim()).toBe('0.0.0');
+    // The version the package says (the workspace's one version, .projenrc.ts).
+    expect((await orgmeta(['--version'])).stdout.trim()).toBe('0.1.0');
     expect((await orgmeta(['completion'])).stdout).toContain('_orgmeta_yargs_completions');
   });
 });

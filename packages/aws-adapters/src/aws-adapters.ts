@@ -27,13 +27,17 @@ import { S3RunLockStore } from './s3-run-lock-store';
 import { StsCallerIdentity } from './sts-caller-identity';
 import { StsOrganizationConnector } from './sts-organization-connector';
 
+/** Every AWS-backed port of a run, built by {@link createAwsAdapters}: plug them into core's `PipelineDependencies` yourself to choose your own sinks. */
 export interface AwsAdapters {
+  /** Reads the DynamoDB tenant table. */
   readonly tenantSource: TenantSource;
+  /** Assumes each tenant's role (STS) and reads its organization. */
   readonly organizations: OrganizationConnector;
   /** Present when the configuration uploads to S3; it can also probe write access. */
   readonly s3Sink?: S3ReportSink;
   /** Present when the configuration uploads to S3: run locks live in the bucket. */
   readonly runLockStore?: S3RunLockStore;
+  /** Who the collector runs as (STS GetCallerIdentity). */
   readonly identity: CallerIdentity;
   /** Reads previous snapshots from the report bucket; present when the configuration uploads to S3. */
   readonly s3Reader?: S3ObjectReader;
@@ -52,12 +56,30 @@ export async function resolveAwsRegion(): Promise<string> {
   throw new ConfigError('Missing AWS region: set AWS_REGION (or a region in your AWS profile), e.g. AWS_REGION=us-east-1.');
 }
 
+/** Callbacks the AWS adapters call while a run is under way. */
 export interface AwsAdapterHooks {
   /** Told of every throttled Organizations answer (for progress displays). */
   readonly onThrottle?: () => void;
 }
 
-/** Every AWS-backed port of a run, one client per service (Organizations: one per tenant). */
+/**
+ * Every AWS-backed port of a run, one client per service (Organizations: one per tenant). Use it to compose
+ * core's `PipelineDependencies` yourself, e.g. with sinks of your own instead of S3.
+ *
+ * @example
+ * ```ts
+ * const aws = createAwsAdapters(config, await resolveAwsRegion());
+ * const deps: PipelineDependencies = {
+ *   tenantSource: aws.tenantSource,
+ *   organizations: aws.organizations,
+ *   render: accountsCsvRenderer(config),
+ *   sinks: [new InMemoryReportSink()],
+ *   logger: console,
+ *   region,
+ *   surface: 'lambda',
+ * };
+ * ```
+ */
 export function createAwsAdapters(config: CollectConfig, region: string, hooks: AwsAdapterHooks = {}): AwsAdapters {
   const settings = { region, maxAttempts: config.maxAttempts };
   const s3 = config.upload && config.bucketName ? new S3Client(clientConfig(settings)) : undefined;
@@ -85,13 +107,17 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
   };
 }
 
+/** What {@link awsPipelineDependencies} needs besides AWS: the configuration, the app's logger and renderers, and its own sinks. */
 export interface PipelineWiring extends AwsAdapterHooks {
+  /** The validated configuration. */
   readonly config: CollectConfig;
+  /** The collector's region. */
   readonly region: string;
   /** `cli` or `lambda`: hints name settings as the operator sets them there. */
   readonly surface: Surface;
   /** The app's masker, shared with its logger: the pipeline teaches it every ExternalId it reads. */
   readonly secrets?: SecretMasker;
+  /** Where diagnostics go. */
   readonly logger: Logger;
   /** Rows to CSV: injected, since this package must not depend on the CSV package. */
   readonly render: ReportRenderer;
@@ -105,6 +131,7 @@ export interface PipelineWiring extends AwsAdapterHooks {
    * run takes no lock. The lock lives in the bucket when the run uploads, else in `localLockStore`.
    */
   readonly lockHolder?: string;
+  /** Where the run lock lives when the run does not upload. */
   readonly localLockStore?: RunLockStore;
   /**
    * Part 2's renderers (formats, changes, tag coverage, run report), injected like `render`. The
@@ -114,7 +141,16 @@ export interface PipelineWiring extends AwsAdapterHooks {
   readonly outputs?: Omit<OutputDependencies, 'events'>;
 }
 
-/** Core's pipeline wired to AWS: the one composition the CLI and the Lambda handlers share. */
+/**
+ * Core's pipeline wired to AWS: the one composition the CLI and the Lambda handlers share. Your own sinks
+ * (`wiring.sinks`) are written before the S3 upload.
+ *
+ * @example
+ * ```ts
+ * const deps = awsPipelineDependencies({ config, region, surface: 'lambda', logger: console, render: accountsCsvRenderer(config), sinks: [mySink] });
+ * const outcome = await collectRun(config, deps);
+ * ```
+ */
 export function awsPipelineDependencies(wiring: PipelineWiring): PipelineDependencies {
   const aws = createAwsAdapters(wiring.config, wiring.region, { onThrottle: wiring.onThrottle });
   return {

@@ -1,5 +1,6 @@
 /** What every AWS client of a run shares; endpoint and credentials come from the SDK's own chain. */
 export interface AwsClientSettings {
+  /** The AWS Region of the clients. */
   readonly region: string;
   /** Attempts per call, first try included; the SDK backs off with jitter between them. */
   readonly maxAttempts: number;

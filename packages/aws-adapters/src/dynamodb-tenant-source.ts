@@ -62,6 +62,7 @@ export class DynamoDbTenantSource implements TenantSource {
     private readonly tableName: string,
   ) {}
 
+  /** Scans the whole table (all pages), with each item's primary key. */
   async scanTenants(): Promise<TenantScan> {
     const { names, warnings } = await this.keySchema();
     const records: TenantRecord[] = [];

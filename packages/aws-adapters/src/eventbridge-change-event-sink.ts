@@ -11,6 +11,7 @@ export const MAX_ENTRIES_PER_PUT = 10;
 /** ...and at most 256 KB of entries per request (AWS's PutEvents entry size). */
 export const MAX_PUT_BYTES = 256 * 1024;
 
+/** Where {@link EventBridgeChangeEventSink} publishes change events, and how it retries a failed PutEvents. */
 export interface EventBridgeSinkSettings {
   /** The bus name or ARN (`--events-bus`). */
   readonly busName: string;

@@ -1,7 +1,13 @@
+/**
+ * The AWS SDK v3 implementations of `@orgmeta/core`'s ports: the DynamoDB tenant table, STS role assumption with
+ * paced Organizations calls, S3 report sink and reader, S3 run locks, EventBridge change events.
+ * {@link createAwsAdapters} builds them all from a configuration; {@link awsPipelineDependencies} wires them into
+ * core's pipeline the way the orgmeta CLI and Lambda do.
+ *
+ * @packageDocumentation
+ */
 export { awsPipelineDependencies, createAwsAdapters, resolveAwsRegion } from './aws-adapters';
 export type { AwsAdapterHooks, AwsAdapters, PipelineWiring } from './aws-adapters';
-export { ACCOUNT_MANAGEMENT_RATES, OrganizationPacer, SYSTEM_CLOCK, accountManagementPacers, paceClient } from './organization-pacer';
-export type { PacerClock, PacerForOperation, PacerSettings } from './organization-pacer';
 export { clientConfig } from './client-config';
 export type { AwsClientSettings } from './client-config';
 export { DynamoDbTenantSource } from './dynamodb-tenant-source';
@@ -13,7 +19,7 @@ export type { S3RunLockStoreSettings } from './s3-run-lock-store';
 export { StsCallerIdentity } from './sts-caller-identity';
 export { StsOrganizationConnector } from './sts-organization-connector';
 export type { StsOrganizationAccessSettings } from './sts-organization-connector';
-export { EventBridgeChangeEventSink, MAX_ENTRIES_PER_PUT, MAX_PUT_BYTES, batchEntries, entrySize } from './eventbridge-change-event-sink';
+export { EventBridgeChangeEventSink } from './eventbridge-change-event-sink';
 export type { EventBridgeSinkSettings } from './eventbridge-change-event-sink';
 export { S3ObjectReader } from './s3-object-reader';
 export type { S3ObjectReaderSettings } from './s3-object-reader';

@@ -1,7 +1,9 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectLister, ObjectReader } from '@orgmeta/core';
 
+/** The bucket {@link S3ObjectReader} reads earlier reports from. */
 export interface S3ObjectReaderSettings {
+  /** The bucket. */
   readonly bucketName: string;
   /** Sent as ExpectedBucketOwner on every read, as on every write. */
   readonly expectedBucketOwner?: string;

@@ -4,15 +4,21 @@ import { ReportWriteError, errorCode, type ReportObject, type ReportSink, type S
 /** What is at a report's key after its PUT failed: this very write, another object, or nothing we could see. */
 type LeftBehind = { readonly kind: 'this-write'; readonly versionId?: string } | { readonly kind: 'written' | 'absent' | 'unknown' };
 
+/** The bucket, owner check and encryption {@link S3ReportSink} writes with. */
 export interface S3ReportSinkSettings {
+  /** The bucket. */
   readonly bucketName: string;
+  /** Sent as ExpectedBucketOwner on every call. */
   readonly expectedBucketOwner?: string;
+  /** SSE-KMS key; else the bucket default encryption. */
   readonly kmsKeyId?: string;
 }
 
 /** Writes each report as one object; S3 verifies the SHA-256 we send, so a corrupted upload is refused. */
 export class S3ReportSink implements ReportSink, WriteProbe {
+  /** Reported as `s3Key` in summaries. */
   readonly kind = 's3';
+  /** `s3://<bucket>`. */
   readonly name: string;
 
   constructor(

@@ -1,9 +1,13 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { RunLockStore, StoredLock } from '@orgmeta/core';
 
+/** The bucket, owner check and encryption {@link S3RunLockStore} keeps run locks with. */
 export interface S3RunLockStoreSettings {
+  /** The bucket. */
   readonly bucketName: string;
+  /** Sent as ExpectedBucketOwner on every call. */
   readonly expectedBucketOwner?: string;
+  /** SSE-KMS key; else the bucket default encryption. */
   readonly kmsKeyId?: string;
 }
 

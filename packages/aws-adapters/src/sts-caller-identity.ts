@@ -7,11 +7,13 @@ export class StsCallerIdentity implements CallerIdentity {
 
   constructor(private readonly client: STSClient) {}
 
+  /** The collector's IAM principal ARN. */
   async principalArn(): Promise<string> {
     const { Arn } = await this.callerIdentity();
     return Arn ?? 'unknown';
   }
 
+  /** The collector's own account ID. */
   async accountId(): Promise<string> {
     const { Account } = await this.callerIdentity();
     if (!Account) throw new Error('sts:GetCallerIdentity returned no account ID');

@@ -6,6 +6,7 @@ import { clientConfig, type AwsClientSettings } from './client-config';
 import { OrganizationPacer, accountManagementPacers, paceClient } from './organization-pacer';
 import { SdkOrganizationReader } from './sdk-organization-reader';
 
+/** How {@link StsOrganizationConnector} assumes tenant roles and paces Organizations calls. */
 export interface StsOrganizationAccessSettings extends AwsClientSettings {
   /** Assumed-role session length; the SDK refreshes the credentials 5 minutes before they expire. */
   readonly sessionDurationSeconds: number;
@@ -19,6 +20,7 @@ export interface StsOrganizationAccessSettings extends AwsClientSettings {
 export class StsOrganizationConnector implements OrganizationConnector {
   constructor(private readonly settings: StsOrganizationAccessSettings) {}
 
+  /** Assumes the tenant's role and gives a reader with its credentials (refreshed before they expire). */
   async connect(access: AssumeRoleTarget): Promise<OrganizationReader> {
     const config = clientConfig(this.settings);
     const assumeRole = fromTemporaryCredentials({

@@ -10,7 +10,8 @@ import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, Rece
 import { CHANGE_EVENT_DETAIL_TYPE, CHANGE_EVENT_SOURCE, type ChangeEvent } from '@orgmeta/core';
 import { clientOptions, freePort, motoEndpoint } from '@orgmeta/test-support';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeChangeEventSink, MAX_PUT_BYTES, batchEntries, entrySize } from '../src';
+import { EventBridgeChangeEventSink } from '../src';
+import { MAX_PUT_BYTES, batchEntries, entrySize } from '../src/eventbridge-change-event-sink';
 
 function event(accountId: string, extra: Partial<ChangeEvent['detail']> = {}): ChangeEvent {
   return {

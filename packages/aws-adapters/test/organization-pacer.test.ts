@@ -1,4 +1,4 @@
-import { OrganizationPacer, accountManagementPacers, type PacerClock } from '../src';
+import { OrganizationPacer, accountManagementPacers, type PacerClock } from '../src/organization-pacer';
 
 class Throttled extends Error {
   constructor() {

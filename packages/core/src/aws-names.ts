@@ -7,11 +7,15 @@ export function partitionForRegion(region: string): string {
   return 'aws';
 }
 
+/** The ARN of a role in an account. */
 export function roleArn(partition: string, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
-/** STS allows 2-64 characters of [\w+=,.@-] in a RoleSessionName. */
+/**
+ * The RoleSessionName of a run's AssumeRole calls: `orgmeta-<runId>`, with anything STS refuses replaced by `-`
+ * (STS allows 2-64 characters of letters, digits and `+=,.@-`).
+ */
 export function roleSessionName(runId: string): string {
   return `orgmeta-${runId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }

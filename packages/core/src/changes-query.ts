@@ -16,12 +16,14 @@ export interface ObjectLister {
   listKeys(prefix: string): Promise<string[]>;
 }
 
+/** Which changes {@link findChanges} reads: the latest run, one run, or a range of days. */
 export type ChangesQuery =
   | { readonly kind: 'latest' }
   | { readonly kind: 'run'; readonly runId: string }
   /** Every changes file of the days from `since` to `until` (UTC dates, `YYYY-MM-DD`). */
   | { readonly kind: 'since'; readonly since: string; readonly until: string };
 
+/** What {@link findChanges} read: the change rows, the objects they came from, and what it could not read. */
 export interface ChangesFound {
   /** Rows sorted by tenant, account, change and field. */
   readonly changes: readonly Change[];
@@ -31,6 +33,7 @@ export interface ChangesFound {
   readonly warnings: readonly string[];
 }
 
+/** Turns the text of a `changes.csv` back into change rows (`@orgmeta/csv` provides `changesFromCsv`). */
 export type ChangesParser = (text: string) => Change[];
 
 const RUN_ID_DATE = /^(\d{4})(\d{2})(\d{2})T\d{6}Z-[0-9a-f]+$/;

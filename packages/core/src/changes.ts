@@ -14,8 +14,10 @@ export const CHANGE_COLUMNS = [
   'detected_at',
 ] as const;
 
+/** A column of `changes.csv` and `changes.parquet`. */
 export type ChangeColumn = (typeof CHANGE_COLUMNS)[number];
 
+/** Every kind of change between two snapshots, in the order change files list them. */
 export const CHANGE_KINDS = [
   'account_added',
   'account_removed',
@@ -29,6 +31,7 @@ export const CHANGE_KINDS = [
   'detail_changed',
 ] as const;
 
+/** One kind of change between two snapshots (see {@link CHANGE_KINDS}). */
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** One row of the changes dataset; the property names are its column names. Empty values are `''`. */
@@ -177,7 +180,9 @@ export interface ChangeEventDetail {
   readonly detectedAt: string;
 }
 
+/** The EventBridge `source` of every change event. */
 export const CHANGE_EVENT_SOURCE = 'orgmeta';
+/** The EventBridge `detail-type` of every change event. */
 export const CHANGE_EVENT_DETAIL_TYPE = 'Account Change';
 
 /** One event per change row, ready for any event bus. */

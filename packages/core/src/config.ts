@@ -4,6 +4,7 @@ import type { SnapshotFormat } from './snapshot-pointer';
 
 /** The validated configuration of one collection run. Core never reads `process.env`. */
 export interface CollectConfig {
+  /** The DynamoDB tenant table (name or ARN). */
   readonly tableName: string;
   /** Empty only for commands that do not assume roles (`tenants`). */
   readonly roleName: string;
@@ -11,7 +12,9 @@ export interface CollectConfig {
   readonly externalId?: string;
   /** Fail a tenant without an external_id of its own instead of assuming its role with the run-wide one or none. */
   readonly requireExternalId: boolean;
+  /** Upload reports to S3. */
   readonly upload: boolean;
+  /** S3 bucket for reports; required when `upload`. */
   readonly bucketName?: string;
   /** Empty, or ends with `/`. */
   readonly prefix: string;
@@ -19,10 +22,15 @@ export interface CollectConfig {
   readonly expectedBucketOwner?: string;
   /** Send no ExpectedBucketOwner (a bucket of any account is accepted). */
   readonly anyBucketOwner: boolean;
+  /** SSE-KMS key for uploads; else the bucket default encryption. */
   readonly kmsKeyId?: string;
+  /** Also write reports to `localOutputDir`. */
   readonly saveLocal: boolean;
+  /** Where local copies go (`saveLocal`). */
   readonly localOutputDir: string;
+  /** The `status` value that selects a tenant. */
   readonly tenantStatus: string;
+  /** The `service` value that selects a tenant. */
   readonly tenantService: string;
   /** `--tenant`: narrow the run to these IDs (empty = all selected tenants). */
   readonly tenantIds: readonly string[];
@@ -36,9 +44,13 @@ export interface CollectConfig {
   readonly includeRegions: boolean;
   /** Fixed tag columns, or undefined for every key found in the tenant. */
   readonly tagKeys?: readonly string[];
+  /** Prefix CSV cells that a spreadsheet would run as formulas. */
   readonly escapeFormulas: boolean;
+  /** Tenants collected at once. */
   readonly tenantConcurrency: number;
+  /** Accounts read at once per tenant (tags and details). */
   readonly accountConcurrency: number;
+  /** SDK attempts per AWS call (retries included). */
   readonly maxAttempts: number;
   /** Organizations calls per second per management account (the pacer backs off when throttled). */
   readonly orgRps: number;
@@ -61,22 +73,28 @@ export interface CollectConfig {
 }
 
 /** A raw value as it arrives from a CLI flag (typed by the parser) or an environment variable. */
-type RawValue = string | boolean | number | readonly (string | number)[] | undefined;
+export type RawValue = string | boolean | number | readonly (string | number)[] | undefined;
 
-interface SettingDefinition<K extends keyof CollectConfig> {
+/** One row of the settings table {@link COLLECT_SETTINGS}: a setting, its flag, its variable and its parser. */
+export interface SettingDefinition<K extends keyof CollectConfig> {
+  /** The {@link CollectConfig} field it sets. */
   readonly key: K;
   /** CLI flag without dashes, as yargs names it (camelCase is derived by yargs). */
   readonly flag: string;
+  /** Environment variable (the Lambda's only source); absent for CLI-only settings. */
   readonly envVar?: string;
+  /** One line for `--help` and the docs. */
   readonly description: string;
   /** Shown in help; `undefined` means no default. */
   readonly defaultValue?: string;
+  /** How the CLI parses the flag. */
   readonly kind: 'string' | 'boolean' | 'number' | 'array';
   /** Turns the raw value into the config value; returns an error sentence on bad input. */
   readonly parse: (raw: RawValue) => CollectConfig[K] | { readonly error: string };
 }
 
-type AnySetting = { [K in keyof CollectConfig]-?: SettingDefinition<K> }[keyof CollectConfig];
+/** Any row of {@link COLLECT_SETTINGS}, whatever field it sets. */
+export type AnySetting = { [K in keyof CollectConfig]-?: SettingDefinition<K> }[keyof CollectConfig];
 
 const TRUE_WORDS = ['true', '1', 'yes'];
 const FALSE_WORDS = ['false', '0', 'no', ''];
@@ -159,6 +177,13 @@ const EVENT_BUS = /^([\w.\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:eve
 /**
  * Every setting of a collection run: the one place that knows flag names,
  * environment variables, defaults and validation. Help text is generated from it.
+ *
+ * @example A settings reference for your own tool
+ * ```ts
+ * for (const setting of COLLECT_SETTINGS) {
+ *   console.log(`--${setting.flag}\t${setting.envVar ?? ''}\t${setting.defaultValue ?? ''}\t${setting.description}`);
+ * }
+ * ```
  */
 export const COLLECT_SETTINGS: readonly AnySetting[] = [
   {
@@ -458,6 +483,7 @@ export const COLLECT_SETTINGS: readonly AnySetting[] = [
   },
 ];
 
+/** The raw inputs of {@link resolveCollectConfig}: parsed CLI flags (by flag name) and environment variables. */
 export interface ConfigInput {
   /** Parsed CLI flags keyed by flag name; `undefined` when the flag was not given. */
   readonly flags: Readonly<Record<string, unknown>>;
@@ -489,15 +515,25 @@ export function settingName(key: keyof CollectConfig, surface: Surface): string 
 
 /** Which settings a command cannot do without (the table is always needed). */
 export interface ConfigRequirements {
+  /** Require a role name (commands that assume roles). */
   readonly roleName: boolean;
+  /** Require a bucket unless uploads are off. */
   readonly bucket: boolean;
   /** Default true; `orgmeta changes` reads only the output store. */
   readonly table?: boolean;
 }
 
 /**
- * Resolves the run configuration: CLI flag > environment variable > default.
+ * Resolves the run configuration: a CLI flag wins over an environment variable, which wins over the default.
  * Throws one ConfigError whose message has a line per problem, each naming the flag/variable.
+ *
+ * @example From environment variables only (as the Lambda reads them), writing nothing to S3
+ * ```ts
+ * const config = resolveCollectConfig(
+ *   { flags: { upload: false, tenant: ['111122223333'] }, env: process.env },
+ *   { roleName: true, bucket: false },
+ * );
+ * ```
  */
 export function resolveCollectConfig(
   input: ConfigInput,

@@ -10,8 +10,11 @@ import { DETAIL_COLUMNS, SNAPSHOT_FIXED_COLUMNS, SNAPSHOT_TIMESTAMP_COLUMNS } fr
  */
 export type DatasetColumnType = 'string' | 'timestamp' | 'map<string,string>';
 
+/** A column of the Athena/SQL dataset over the snapshot or change files. */
 export interface DatasetColumn {
+  /** The column name. */
   readonly name: string;
+  /** Its SQL type. */
   readonly type: DatasetColumnType;
 }
 

@@ -48,10 +48,12 @@ export const ACCESS_DENIED_ERROR_CODES: ReadonlySet<string> = new Set([
   'UnauthorizedException',
 ]);
 
+/** Whether an AWS error code means the caller lacks a permission. */
 export function isAccessDeniedCode(code: string): boolean {
   return ACCESS_DENIED_ERROR_CODES.has(code);
 }
 
+/** Whether an AWS error code means the call was throttled (the SDK retries these). */
 export function isThrottlingCode(code: string): boolean {
   return THROTTLING_ERROR_CODES.has(code);
 }

@@ -10,7 +10,9 @@ export class ConfigError extends Error {
 
 /** The tenant table could not be read: nothing can be collected. Carries the AWS error code and a fix. */
 export class TenantSourceError extends Error {
+  /** The AWS error code of the failed read. */
   readonly code: string;
+  /** How to fix it. */
   readonly hint: string;
 
   constructor(details: FailureDetails, options?: { cause?: unknown }) {
@@ -20,6 +22,7 @@ export class TenantSourceError extends Error {
     this.hint = details.hint;
   }
 
+  /** The code, message and hint as a failure result carries them. */
   toDetails(): FailureDetails {
     return { code: this.code, message: this.message, hint: this.hint };
   }
@@ -27,8 +30,11 @@ export class TenantSourceError extends Error {
 
 /** What a failed tenant's summary entry says: the AWS error code, a message and a fix. */
 export interface FailureDetails {
+  /** The AWS error code, or one of orgmeta (e.g. `ExternalIdMissing`). */
   readonly code: string;
+  /** What failed, for people. */
   readonly message: string;
+  /** How to fix it. */
   readonly hint: string;
 }
 
@@ -62,9 +68,13 @@ export class InterruptedError extends Error {
  * tell afterwards: a failed or aborted PUT may still have created it. `code` is the write's own error code.
  */
 export class ReportWriteError extends Error {
+  /** The AWS (or file system) error code. */
   readonly code: string;
+  /** The kind of sink that failed. */
   readonly sinkKind: ReportSinkKind;
+  /** Where the object was to go. */
   readonly location: string;
+  /** Whether the object is at its location anyway (`unknown` when that cannot be told). */
   readonly written: boolean | 'unknown';
 
   constructor(

@@ -184,8 +184,11 @@ export function tenantTableFailure(error: unknown, context: FailureContext): Fai
 
 /** Where a run's failures happen: the surface and region it runs in, and the secrets it knows. */
 export interface RunSurroundings {
+  /** Where the operator runs this: hints name settings as this surface sets them. */
   readonly surface: Surface;
+  /** The collector's region (decides the ARN partition). */
   readonly region: string;
+  /** Secrets to mask in messages. */
   readonly secrets?: SecretMasker;
 }
 

@@ -48,9 +48,13 @@ import type {
   TenantScan,
 } from './types';
 
+/** Everything the pipeline ({@link collectRun}, {@link planRun}, {@link collectTenant}) reads from and writes to: the ports, the renderers, the sinks and the logger. */
 export interface PipelineDependencies {
+  /** Reads the tenant table. */
   readonly tenantSource: TenantSource;
+  /** Opens each tenant's organization (assumes its role). */
   readonly organizations: OrganizationConnector;
+  /** Turns a tenant report into the text of `accounts.csv` (`@orgmeta/csv` `accountsCsvRenderer`). */
   readonly render: ReportRenderer;
   /** Part 2's outputs (snapshot formats, changes, events, tag coverage, run report); without them a run writes Part 1's objects. */
   readonly outputs?: OutputDependencies;
@@ -60,6 +64,7 @@ export interface PipelineDependencies {
    * (docs/outputs.md: "the local copy stays").
    */
   readonly sinks: readonly ReportSink[];
+  /** Where diagnostics go; core never writes to stdout or stderr itself. */
   readonly logger: Logger;
   /** Region of the collector; decides the ARN partition. */
   readonly region: string;
@@ -71,6 +76,7 @@ export interface PipelineDependencies {
    * summary and manifest, even where AWS quotes one back. Without it, the pipeline uses its own.
    */
   readonly secrets?: SecretMasker;
+  /** The time source (tests inject one). */
   readonly clock?: () => Date;
   /** Called once the tenants to collect are known, e.g. to size a progress display. */
   readonly onTenantsSelected?: (count: number) => void;
@@ -88,11 +94,15 @@ export interface PipelineDependencies {
 
 /** Where the manifest went (per sink kind), or why it could not be written everywhere. */
 export interface ManifestOutcome extends SinkLocations {
+  /** Why the object could not be written everywhere. */
   readonly error?: string;
 }
 
+/** What {@link collectRun} did: the summary, and where the manifest and the run report went. */
 export interface RunOutcome {
+  /** The run's summary. */
   readonly summary: RunSummary;
+  /** Where the manifest went, or why it did not. */
   readonly manifest: ManifestOutcome;
   /** Where the run's HTML report went; absent when none was written (`--no-html-report`). */
   readonly report?: ManifestOutcome;
@@ -113,10 +123,13 @@ function byOrdinal(a: string, b: string): number {
 
 /** Names a run: its ID (also the STS session name and manifest name) and its start, which sets `dt`. */
 export interface RunIdentity {
+  /** The run ID, sortable and unique. */
   readonly runId: string;
+  /** When the run started. */
   readonly startedAt: Date;
 }
 
+/** Names a new run: its ID and start time. */
 export function startRun(clock: () => Date = () => new Date()): RunIdentity {
   const startedAt = clock();
   return { runId: newRunId(startedAt), startedAt };
@@ -124,8 +137,11 @@ export function startRun(clock: () => Date = () => new Date()): RunIdentity {
 
 /** Who a run collects: the selected tenants, `--tenant` IDs that are not selectable, and skipped rows. */
 export interface RunPlan {
+  /** The tenants to collect. */
   readonly tenants: readonly Tenant[];
+  /** Tenants asked for (`tenantIds`) that the table does not select, as failed results. */
   readonly notSelected: readonly TenantResult[];
+  /** Items skipped as invalid. */
   readonly invalidRecords: readonly InvalidRecord[];
 }
 
@@ -136,7 +152,10 @@ function runSecrets(config: CollectConfig, deps: { readonly secrets?: SecretMask
   return secrets;
 }
 
-/** Reads the tenant table and decides who to collect. Throws a TenantSourceError (code, hint) when the table cannot be read. */
+/**
+ * Reads the tenant table and decides who to collect (`config.tenantIds` narrows it). Throws a TenantSourceError (code, hint)
+ * when the table cannot be read.
+ */
 export async function planRun(
   config: CollectConfig,
   deps: Pick<PipelineDependencies, 'tenantSource' | 'logger' | 'region' | 'surface' | 'secrets'>,
@@ -167,6 +186,19 @@ export async function planRun(
  * tenant's failure never touches another's report), then write the manifest.
  * Throws only when the tenant table cannot be read; then nothing is written.
  * The fan-out Lambdas run the same steps one by one: planRun, collectTenant, summarizeRun, writeManifest.
+ *
+ * @example The whole table, as the CLI and the scheduled Lambda run it
+ * ```ts
+ * import { collectRun, resolveCollectConfig } from '@orgmeta/core';
+ * import { awsPipelineDependencies, resolveAwsRegion } from '@orgmeta/aws-adapters';
+ * import { accountsCsvRenderer } from '@orgmeta/csv';
+ *
+ * const config = resolveCollectConfig({ flags: {}, env: process.env });
+ * const region = await resolveAwsRegion();
+ * const deps = awsPipelineDependencies({ config, region, surface: 'lambda', logger: console, render: accountsCsvRenderer(config) });
+ * const { summary } = await collectRun(config, deps);
+ * console.log(`${summary.totals.succeeded}/${summary.totals.tenants} tenant(s) collected`);
+ * ```
  */
 export async function collectRun(config: CollectConfig, appDeps: PipelineDependencies): Promise<RunOutcome> {
   // One masker for the whole run, so what planRun learns covers every tenant and the manifest.
@@ -289,7 +321,19 @@ async function step<T>(stage: CollectionStage, failureContext: FailureContext, a
   }
 }
 
-/** Collects one tenant and writes its report; never throws: a failure is the result's `error`. */
+/**
+ * Collects one tenant and writes its report to every sink of `deps`; never throws: a failure is the result's `error`.
+ *
+ * @example One tenant, into your own sinks (examples/custom-sink in the repository runs this end to end)
+ * ```ts
+ * const plan = await planRun({ ...config, tenantIds: ['111122223333'] }, deps);
+ * const [tenant] = plan.tenants;
+ * if (tenant) {
+ *   const result = await collectTenant(tenant, config, deps, startRun());
+ *   if (result.error) console.error(`${result.error.code}: ${result.error.message} (${result.error.hint})`);
+ * }
+ * ```
+ */
 export async function collectTenant(
   tenant: Tenant,
   config: CollectConfig,

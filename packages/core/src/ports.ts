@@ -6,14 +6,33 @@ export type LogFields = Readonly<Record<string, string | number | boolean | unde
 
 /** Where core's diagnostics go; the apps decide the format and destination. */
 export interface Logger {
+  /** Detail for troubleshooting. */
   debug(message: string, fields?: LogFields): void;
+  /** Progress. */
   info(message: string, fields?: LogFields): void;
+  /** Something the operator should look at. */
   warn(message: string, fields?: LogFields): void;
+  /** A failure. */
   error(message: string, fields?: LogFields): void;
 }
 
-/** Gives every item of the tenant table (all pages), each with its primary key. */
+/**
+ * Gives every item of the tenant table (all pages), each with its primary key. `@orgmeta/aws-adapters` reads a
+ * DynamoDB table; implement it to keep tenants anywhere else.
+ *
+ * @example Tenants from a fixed list
+ * ```ts
+ * const tenants: TenantSource = {
+ *   async scanTenants() {
+ *     const text = (value: string) => ({ type: 'S', value }) as const;
+ *     const attributes = { tenant_id: text('111122223333'), status: text('active'), service: text('AWS Cloud Usage') };
+ *     return { records: [{ attributes, primaryKey: [] }], warnings: [] };
+ *   },
+ * };
+ * ```
+ */
 export interface TenantSource {
+  /** Every item of the tenant table (all pages). */
   scanTenants(): Promise<TenantScan>;
   /**
    * Reads the one item with this primary key (DynamoDB GetItem), for a task that collects a
@@ -22,9 +41,13 @@ export interface TenantSource {
   readTenant?(primaryKey: readonly KeyAttribute[]): Promise<TenantScan>;
 }
 
+/** The role a run assumes in one tenant's management account, and with which ExternalId. */
 export interface AssumeRoleTarget {
+  /** The tenant's management account ID. */
   readonly tenantId: string;
+  /** The role to assume. */
   readonly roleArn: string;
+  /** The session name STS records (names the run). */
   readonly roleSessionName: string;
   /** Secret: adapters must never log it. */
   readonly externalId?: string;
@@ -32,11 +55,13 @@ export interface AssumeRoleTarget {
 
 /** Opens read access to one tenant's organization (assumes its role). */
 export interface OrganizationConnector {
+  /** Assumes the tenant's role and gives a reader with its credentials. */
   connect(access: AssumeRoleTarget): Promise<OrganizationReader>;
 }
 
 /** Read-only view of one organization, through one tenant's credentials. */
 export interface OrganizationReader {
+  /** The organization (DescribeOrganization). */
   describeOrganization(): Promise<Organization>;
   /** Every account, page by page. */
   listAccounts(): AsyncIterable<readonly Account[]>;
@@ -71,8 +96,10 @@ export interface OuPlacement {
   readonly parentId: string;
 }
 
+/** The Account Management alternate contacts the `--contacts` columns read. */
 export type AlternateContactType = 'SECURITY' | 'BILLING' | 'OPERATIONS';
 
+/** Where a {@link ReportSink} stored an object. */
 export interface StoredReport {
   /** Where it went: an S3 key or a local path. */
   readonly location: string;
@@ -80,18 +107,38 @@ export interface StoredReport {
   readonly versionId?: string;
 }
 
+/** One object the pipeline writes to every {@link ReportSink}: a report, a snapshot, a manifest. */
 export interface ReportObject {
   /** Relative key, e.g. `org-accounts/dt=2024-05-01/tenant_id=…/accounts.csv`. */
   readonly key: string;
   /** Text is written as UTF-8; bytes (Parquet) as they are. */
   readonly body: string | Uint8Array;
+  /** The MIME type, e.g. `text/csv; charset=utf-8`. */
   readonly contentType: string;
   /** SHA-256 of the bytes written. */
   readonly sha256Hex: string;
+  /** Object metadata (S3 user metadata). */
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** A destination for reports and manifests; a write is all-or-nothing. */
+/**
+ * A destination for reports and manifests; a write is all-or-nothing. The pipeline writes every object to each
+ * sink of `PipelineDependencies.sinks`, in order.
+ *
+ * @example A sink that keeps objects in memory
+ * ```ts
+ * class InMemoryReportSink implements ReportSink {
+ *   readonly kind = 'local';
+ *   readonly name = 'memory';
+ *   readonly objects = new Map<string, ReportObject>();
+ *   async write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport> {
+ *     signal?.throwIfAborted();
+ *     this.objects.set(report.key, report);
+ *     return { location: `memory:${report.key}` };
+ *   }
+ * }
+ * ```
+ */
 export interface ReportSink {
   /** Decides the summary field of its location and the failure stage (see REPORT_SINK_KINDS). */
   readonly kind: ReportSinkKind;
@@ -115,6 +162,7 @@ export type ReportRenderer = (report: TenantReport) => string;
 
 /** Shows that reports can be written: writes a small object, then removes it. */
 export interface WriteProbe {
+  /** Writes a small object at `key`, then removes it. */
   probeWrite(key: string): Promise<{ readonly removed: boolean; readonly removeError?: string }>;
 }
 

@@ -19,26 +19,38 @@ import type { CallerIdentity, Logger, OrganizationConnector, OrganizationReader,
 import type { Account, InvalidRecord, Tenant } from './types';
 import { runLockCheck, type RunLockStore } from './run-lock';
 
+/** The outcome of one preflight check. */
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
 
+/** One check of {@link runPreflight}: what was tried, for which tenant (or the whole run), and the outcome. */
 export interface CheckResult {
   /** A tenant ID, or `run` for checks made once. */
   readonly scope: string;
+  /** What was tried, e.g. `assume role`. */
   readonly check: string;
+  /** The outcome. */
   readonly status: CheckStatus;
+  /** What happened, for people. */
   readonly detail: string;
+  /** The AWS error code of a failed check. */
   readonly code?: string;
+  /** How to fix a failed check. */
   readonly hint?: string;
 }
 
+/** Every check {@link runPreflight} made, and whether all passed. */
 export interface PreflightReport {
+  /** The principal the collector runs as, when it could be read. */
   readonly collectorPrincipal?: string;
+  /** Every check, in order. */
   readonly results: readonly CheckResult[];
+  /** Tenant-table items a run would skip. */
   readonly invalidRecords: readonly InvalidRecord[];
   /** True only when nothing failed. */
   readonly passed: boolean;
 }
 
+/** The ports {@link runPreflight} tries. */
 export interface PreflightDependencies {
   readonly tenantSource: TenantSource;
   readonly organizations: OrganizationConnector;

@@ -36,6 +36,7 @@ export class SecretMasker {
     this.secrets = [...this.secrets, ...new Set(forms)].sort((a, b) => b.length - a.length);
   }
 
+  /** The text with every known secret replaced. */
   mask(text: string): string {
     let masked = text;
     for (const secret of this.secrets) masked = masked.split(secret).join(MASK);

@@ -22,6 +22,7 @@ export const REPORT_SINK_KINDS = {
   }
 >;
 
+/** The kind of a {@link ReportSink}: `s3`, or `local` for any other destination (its location is reported as `localPath`). */
 export type ReportSinkKind = keyof typeof REPORT_SINK_KINDS;
 
 /** The summary fields that say where a report went: one per sink kind. */
@@ -31,6 +32,7 @@ export type SinkVersionField = NonNullable<(typeof REPORT_SINK_KINDS)[ReportSink
 /** The summary fields of a failed write: is the object at its key anyway (`true`), not (`false`), or unknown? */
 export type SinkWrittenField = NonNullable<(typeof REPORT_SINK_KINDS)[ReportSinkKind]['writtenField']>;
 
+/** Where a written object went, per sink kind (`s3Key`, `localPath`, …), as summaries and manifests report it. */
 export type SinkLocations = { readonly [F in SinkLocationField | SinkVersionField]?: string } & {
   readonly [F in SinkWrittenField]?: boolean | 'unknown';
 };

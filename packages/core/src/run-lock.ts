@@ -42,15 +42,20 @@ export interface RunLockStore {
 
 /** How a run takes its lock (the apps supply the store and say who they are). */
 export interface RunLockDependencies {
+  /** Where the lock is kept. */
   readonly store: RunLockStore;
+  /** Who this run is, shown to a run that finds the lock held. */
   readonly holder: string;
 }
 
 /** Another run holds the prefix: this one did nothing. Exit code 75 in the CLI (EX_TEMPFAIL). */
 export class RunLockHeldError extends Error {
   readonly code = 'RunLockHeld';
+  /** How to fix it. */
   readonly hint: string;
+  /** Who holds the lock. */
   readonly holder: RunLockRecord;
+  /** Where the lock is. */
   readonly location: string;
 
   constructor(holder: RunLockRecord, location: string, surface: Surface) {
@@ -72,7 +77,9 @@ export function describeHolder(holder: RunLockRecord, location: string): string 
 
 /** The lock could not be taken or read (the bucket refused, S3 unreachable): the run did nothing. Carries the code and a fix. */
 export class RunLockError extends Error {
+  /** The error code. */
   readonly code: string;
+  /** How to fix it. */
   readonly hint: string;
 
   constructor(details: FailureDetails, options?: { cause?: unknown }) {

@@ -34,6 +34,7 @@ export interface TenantReportDetails {
 /** A run summary whose tenant entries may already carry the details (as the manifest will). */
 export type RunReportSource = Omit<RunSummary, 'tenants'> & { readonly tenants: readonly (TenantResult & TenantReportDetails)[] };
 
+/** Extra inputs of {@link buildRunReport}. */
 export interface RunReportOptions {
   /** Details per tenant ID; they win over the same fields on the summary's entries. */
   readonly details?: Readonly<Record<string, TenantReportDetails>>;
@@ -41,11 +42,15 @@ export interface RunReportOptions {
   readonly maxAccountsMissingListed?: number;
 }
 
+/** How many accounts are in one `account_state`. */
 export interface StateCount {
+  /** The `account_state`. */
   readonly state: string;
+  /** How many accounts. */
   readonly accounts: number;
 }
 
+/** A tenant's changes as the run report shows them. */
 export type ChangesView =
   /** Changes were not detected in this run (`--no-changes`, or a failed tenant). */
   | { readonly status: 'not-detected' }
@@ -53,6 +58,7 @@ export type ChangesView =
   | { readonly status: 'first-snapshot' }
   | ({ readonly status: 'compared' } & TenantChangeCounts);
 
+/** A failed tenant as the run report shows it. */
 export interface RunReportFailure {
   readonly tenantId: string;
   readonly tenantName: string;
@@ -63,6 +69,7 @@ export interface RunReportFailure {
   readonly hint: string;
 }
 
+/** One tenant as the run report shows it. */
 export interface RunReportTenant {
   readonly tenantId: string;
   readonly tenantName: string;
@@ -79,6 +86,7 @@ export interface RunReportTenant {
   readonly failure: RunReportFailure | null;
 }
 
+/** Change counts over every tenant of a run, for the run report. */
 export interface FleetChanges {
   /** Tenants compared with an earlier snapshot. */
   readonly tenantsCompared: number;
@@ -90,6 +98,7 @@ export interface FleetChanges {
   readonly total: number;
 }
 
+/** Required-tag coverage over every tenant of a run, for the run report. */
 export interface FleetTagCoverage {
   readonly requiredTags: readonly string[];
   /** Tenants whose coverage was measured. */
@@ -103,6 +112,7 @@ export interface FleetTagCoverage {
   readonly keys: readonly TagKeyCoverage[];
 }
 
+/** The view model of the run report page (rendered by `@orgmeta/html-report`). */
 export interface RunReport {
   readonly runId: string;
   readonly startedAt: string;

@@ -8,11 +8,13 @@ import type { ObjectReader } from './snapshot-ports';
  */
 
 export const SNAPSHOT_POINTER_CONTENT_TYPE = 'application/json';
+/** The version of the snapshot pointer format this package writes and reads. */
 export const SNAPSHOT_POINTER_VERSION = 1;
 
 /** The snapshot formats a run can write (SPEC `--formats`). */
 export type SnapshotFormat = 'csv' | 'parquet';
 
+/** The object that names a tenant's latest snapshot: its run, its objects and how its CSV was written. */
 export interface SnapshotPointer {
   readonly version: typeof SNAPSHOT_POINTER_VERSION;
   readonly tenantId: string;
@@ -37,6 +39,7 @@ export function snapshotPointerKey(prefix: string, tenantId: string): string {
   return `${prefix}_latest/tenant_id=${tenantId}.json`;
 }
 
+/** The JSON text of a tenant's snapshot pointer (the object that names its latest snapshot). */
 export function renderSnapshotPointer(pointer: SnapshotPointer): string {
   return `${JSON.stringify(pointer, null, 2)}\n`;
 }

@@ -16,5 +16,6 @@ export interface EventPublishOutcome {
 
 /** Sends change events somewhere (an EventBridge bus). */
 export interface ChangeEventSink {
+  /** Publishes one event per change; never throws: the outcome says what was not sent. */
   publish(events: readonly ChangeEvent[]): Promise<EventPublishOutcome>;
 }

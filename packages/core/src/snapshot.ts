@@ -22,6 +22,7 @@ export const SNAPSHOT_FIXED_COLUMNS = [
   'collected_at',
 ] as const;
 
+/** One of the fixed columns every snapshot and report has. */
 export type SnapshotFixedColumn = (typeof SNAPSHOT_FIXED_COLUMNS)[number];
 
 /** Fixed columns that hold an instant (ISO 8601 UTC with milliseconds in CSV, TIMESTAMP in Parquet). */
@@ -42,6 +43,7 @@ export const DETAIL_COLUMNS = [
   'enabled_regions',
 ] as const;
 
+/** An optional detail column of the report (`--ou-path`, `--delegated-admins`, `--contacts`, `--regions`). */
 export type DetailColumn = (typeof DETAIL_COLUMNS)[number];
 
 /** Detail columns that change together with `ou_path` and are not reported again beside a `moved` row. */
@@ -59,7 +61,9 @@ export interface SnapshotAccount {
 
 /** What one tenant's successful run saw: the baseline of the next run's change detection. */
 export interface Snapshot {
+  /** The tenant's management account ID. */
   readonly tenantId: string;
+  /** The run that collected it. */
   readonly runId: string;
   /** ISO 8601 UTC with milliseconds: the run's `collected_at`. */
   readonly collectedAt: string;
@@ -82,6 +86,7 @@ export interface DetailColumnSource {
   readonly value: (account: AccountWithDetails) => string;
 }
 
+/** What {@link snapshotFromReport} records beyond the fixed columns. */
 export interface SnapshotOptions {
   /** Whether OU paths were collected; default: when any account has one (every account of an organization has `Root…`). */
   readonly hasOuPaths?: boolean;

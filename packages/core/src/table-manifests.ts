@@ -10,8 +10,10 @@ import { partitionDate } from './report-layout';
 
 /** The Glue tables, each over one Parquet dataset (`<table>.parquet` in every tenant's folder). */
 export const SQL_TABLES = ['accounts', 'changes'] as const;
+/** The name of one Glue table (and of the Parquet dataset it reads). */
 export type SqlTable = (typeof SQL_TABLES)[number];
 
+/** Manifests are plain text: one URI per line. */
 export const TABLE_MANIFEST_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 /**
@@ -30,7 +32,9 @@ export function tableManifestKey(prefix: string, startedAt: Date, tenantId: stri
 
 /** A manifest to write once its Parquet object is stored. */
 export interface TableManifest {
+  /** The table whose location it is under. */
   readonly table: SqlTable;
+  /** Where the manifest itself goes (see {@link tableManifestKey}). */
   readonly key: string;
   /** The key of the Parquet object it lists; each sink turns it into the URI a query engine reads. */
   readonly target: string;

@@ -23,12 +23,15 @@ export interface TagKeyCoverage {
 
 /** An ACTIVE account that lacks one or more required tags. */
 export interface AccountMissingTags {
+  /** The account ID. */
   readonly accountId: string;
+  /** The account name. */
   readonly accountName: string;
   /** The keys it lacks, in `--required-tags` order. */
   readonly missingKeys: readonly string[];
 }
 
+/** One tenant's required-tag coverage (`--required-tags`). */
 export interface TagCoverage {
   readonly tenantId: string;
   /** The required keys, in `--required-tags` order. */

@@ -45,9 +45,13 @@ export interface CsvOutputs {
  * format is one package exporting one of these and one more entry in the apps' list.
  */
 export interface SnapshotFormatWriter {
+  /** The format name, as `--formats` lists it. */
   readonly format: Exclude<SnapshotFormat, 'csv'>;
+  /** The MIME type of its objects. */
   readonly contentType: string;
+  /** A snapshot as `accounts.<format>`. */
   renderAccounts(snapshot: Snapshot): string | Uint8Array;
+  /** Change rows as `changes.<format>`. */
   renderChanges(changes: readonly Change[]): string | Uint8Array;
   /** Its `accounts.*` back to a snapshot: the baseline of the next run (it records every tag). */
   readSnapshot(bytes: Uint8Array): Snapshot | Promise<Snapshot>;
@@ -55,6 +59,7 @@ export interface SnapshotFormatWriter {
 
 /** The Part 2 outputs of a run, wired by the apps. Without them a run writes Part 1's objects only. */
 export interface OutputDependencies {
+  /** The CSV renderers (`@orgmeta/csv` `csvOutputs`). */
   readonly csv: CsvOutputs;
   /** Every extra format the app can write; the run writes those `--formats` names. */
   readonly formats?: readonly SnapshotFormatWriter[];
@@ -93,6 +98,7 @@ export interface TenantOutputPlan {
   readonly facts: TenantOutputFacts;
 }
 
+/** The SHA-256 of the bytes written for `body` (text as UTF-8), in hex. */
 export function sha256Hex(body: string | Uint8Array): string {
   return createHash('sha256')
     .update(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)

@@ -1,4 +1,6 @@
-import { collectAccounts, resolveCollectConfig, type Account, type CollectConfig, type DetailStep, type OrganizationReader } from '../src';
+import { collectAccounts } from '../src/account-collection';
+import { resolveCollectConfig, type Account, type CollectConfig, type OrganizationReader } from '../src';
+import type { DetailStep } from '../src/tenant-calls';
 import { AwsError, account, organization } from './fakes';
 
 const MANAGEMENT = '111111111111';

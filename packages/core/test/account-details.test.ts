@@ -1,15 +1,14 @@
 import {
-  collectAccountDetails,
   collectRun,
-  detailColumnsFor,
   diffSnapshots,
   resolveCollectConfig,
   snapshotFromReport,
   type Account,
   type CollectConfig,
-  type DetailStep,
   type TenantReport,
 } from '../src';
+import { collectAccountDetails, detailColumnsFor } from '../src/account-details';
+import type { DetailStep } from '../src/tenant-calls';
 import {
   AwsError,
   FakeOrganizationAccess,

@@ -1,4 +1,5 @@
-import { partitionForRegion, roleArn, roleSessionName } from '../src';
+import { roleArn, roleSessionName } from '../src';
+import { partitionForRegion } from '../src/aws-names';
 
 describe('AWS names', () => {
   it.each([

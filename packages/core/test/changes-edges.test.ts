@@ -1,4 +1,5 @@
-import { changeCounts, changeEvents, diffSnapshots } from '../src';
+import { changeEvents, diffSnapshots } from '../src';
+import { changeCounts } from '../src/changes';
 import { PREVIOUS_RUN, current, previous } from './snapshot-builders';
 
 describe('diffSnapshots edges', () => {

@@ -1,4 +1,5 @@
-import { CHANGE_COLUMNS, changeCounts, changeEventDetail, changeEvents, diffSnapshots, type Change, type ChangeKind } from '../src';
+import { CHANGE_COLUMNS, changeEvents, diffSnapshots, type Change, type ChangeKind } from '../src';
+import { changeCounts, changeEventDetail } from '../src/changes';
 import { CURRENT_RUN, DETECTED_AT, PREVIOUS_RUN, current, previous } from './snapshot-builders';
 
 /** A change row as diffSnapshots must give it for the builders' tenant and runs. */

@@ -1,20 +1,16 @@
+import { SecretMasker, TenantSourceError, errorCode, resolveCollectConfig, type Surface } from '../src';
 import {
   EXTERNAL_ID_MISSING,
-  SecretMasker,
-  TenantCollectionError,
-  TenantSourceError,
   describeFailure,
-  errorCode,
   externalIdMissing,
   failureContextFor,
   remediationHint,
   rerunTenantHint,
-  resolveCollectConfig,
   tenantTableFailure,
   type CollectionStage,
   type FailureContext,
-  type Surface,
-} from '../src';
+} from '../src/failures';
+import { TenantCollectionError } from '../src/errors';
 import { AwsError } from './fakes';
 
 // Every hint is what an operator acts on, so each one is spelled out whole, on both surfaces.

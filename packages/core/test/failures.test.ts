@@ -1,12 +1,5 @@
-import {
-  describeFailure,
-  failureContextFor,
-  remediationHint,
-  resolveCollectConfig,
-  settingName,
-  type FailureContext,
-  type Surface,
-} from '../src';
+import { resolveCollectConfig, settingName, type Surface } from '../src';
+import { describeFailure, failureContextFor, remediationHint, type FailureContext } from '../src/failures';
 import { AwsError } from './fakes';
 
 const CONFIG = resolveCollectConfig({

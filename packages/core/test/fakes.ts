@@ -9,7 +9,6 @@ import type {
   OuPlacement,
   ReportObject,
   ReportSink,
-  ReportSinkKind,
   Tag,
   AssumeRoleTarget,
   TenantAttribute,
@@ -17,6 +16,7 @@ import type {
   TenantScan,
   TenantSource,
 } from '../src';
+import type { ReportSinkKind } from '../src/report-sinks';
 
 /** In-memory ports for fast pipeline tests: no network, no disk. */
 

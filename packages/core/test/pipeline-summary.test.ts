@@ -1,4 +1,6 @@
-import { NO_DETAILS, buildReport, summarizeRun, type Account, type TenantResult } from '../src';
+import { summarizeRun, type Account, type TenantResult } from '../src';
+import { NO_DETAILS } from '../src/account-details';
+import { buildReport } from '../src/pipeline';
 
 function result(tenantId: string, status: 'succeeded' | 'failed', accounts: number): TenantResult {
   return { tenantId, tenantName: `t-${tenantId}`, status, accounts, durationMs: 1 };

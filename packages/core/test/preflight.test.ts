@@ -1,4 +1,5 @@
-import { resolveCollectConfig, runPreflight, type PreflightDependencies } from '../src';
+import { resolveCollectConfig, runPreflight } from '../src';
+import { type PreflightDependencies } from '../src/preflight';
 import { AwsError, FakeOrganizationAccess, RecordingLogger, StaticTenantSource, account, activeTenant, organization } from './fakes';
 
 function config(flags: Record<string, unknown> = {}) {

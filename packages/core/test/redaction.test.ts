@@ -1,4 +1,5 @@
-import { MASK, SecretMasker, maskingLogger, safeText } from '../src';
+import { SecretMasker, safeText } from '../src';
+import { MASK, maskingLogger } from '../src/redaction';
 import { RecordingLogger } from './fakes';
 
 describe('SecretMasker', () => {

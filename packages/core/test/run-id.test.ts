@@ -1,4 +1,5 @@
-import { newRunId, startRun } from '../src';
+import { startRun } from '../src';
+import { newRunId } from '../src/pipeline';
 
 describe('newRunId', () => {
   it('is the start time in compact UTC to the second, then 6 random hex digits', () => {

@@ -3,15 +3,14 @@ import {
   RunLockHeldError,
   acquireRunLock,
   collectRun,
-  inspectRunLock,
   releaseRunLockOf,
-  runLockCheck,
   resolveCollectConfig,
   runLockKey,
   type PipelineDependencies,
   type RunLockStore,
   type StoredLock,
 } from '../src';
+import { inspectRunLock, runLockCheck } from '../src/run-lock';
 import { FakeOrganizationAccess, MemorySink, RecordingLogger, StaticTenantSource, account, activeTenant, organization } from './fakes';
 
 /** Run locks in memory, with S3's conditional-write semantics (exclusive create, remove if unchanged). */

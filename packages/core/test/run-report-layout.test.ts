@@ -1,4 +1,5 @@
-import { manifestKey, reportKey, runReportKey, tagCoverageKey } from '../src';
+import { manifestKey, reportKey, runReportKey } from '../src';
+import { tagCoverageKey } from '../src/run-report-layout';
 
 const STARTED_AT = new Date('2024-05-01T23:59:59.999Z');
 

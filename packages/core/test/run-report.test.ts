@@ -1,5 +1,7 @@
-import type { RunReportSource, TagCoverage, TenantResult } from '../src';
-import { UNRECORDED_STATE, buildRunReport, countAccountStates } from '../src';
+import type { TagCoverage, TenantResult } from '../src';
+import type { RunReportSource } from '../src/run-report';
+import { buildRunReport, countAccountStates } from '../src';
+import { UNRECORDED_STATE } from '../src/run-report';
 
 function succeeded(tenantId: string, tenantName: string, accounts: number): TenantResult {
   return {

@@ -1,14 +1,6 @@
-import {
-  loadPreviousSnapshot,
-  parseSnapshotPointer,
-  renderSnapshotPointer,
-  snapshotPointerKey,
-  tenantObjectKey,
-  type ObjectReader,
-  type Snapshot,
-  type SnapshotParsers,
-  type SnapshotPointer,
-} from '../src';
+import { loadPreviousSnapshot, renderSnapshotPointer, snapshotPointerKey, type ObjectReader, type Snapshot } from '../src';
+import { parseSnapshotPointer, type SnapshotParsers, type SnapshotPointer } from '../src/snapshot-pointer';
+import { tenantObjectKey } from '../src/snapshot-layout';
 import { snapshot } from './snapshot-builders';
 
 const TENANT = '111111111111';

@@ -1,5 +1,6 @@
 import type { AccountWithDetails, TagCoverage, TenantReport } from '../src';
-import { COVERAGE_ACCOUNT_STATE, coverageShare, limitAccountsMissing, tagCoverage } from '../src';
+import { limitAccountsMissing, tagCoverage } from '../src';
+import { COVERAGE_ACCOUNT_STATE, coverageShare } from '../src/tag-coverage';
 
 function account(id: string, state: string, tags: Record<string, string> = {}): AccountWithDetails {
   return {

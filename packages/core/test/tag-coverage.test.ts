@@ -1,5 +1,6 @@
 import type { AccountWithDetails, TenantReport } from '../src';
-import { coverageShare, limitAccountsMissing, tagCoverage } from '../src';
+import { limitAccountsMissing, tagCoverage } from '../src';
+import { coverageShare } from '../src/tag-coverage';
 
 function account(id: string, state: string, tags: Record<string, string> = {}, name = `name-${id}`): AccountWithDetails {
   return {

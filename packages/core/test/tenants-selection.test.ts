@@ -1,4 +1,5 @@
-import { selectTenants, type TenantAttribute } from '../src';
+import { type TenantAttribute } from '../src';
+import { selectTenants } from '../src/tenants';
 import { activeTenant, keyed, record, withAttributes } from './fakes';
 
 const CRITERIA = { status: 'active', service: 'AWS Cloud Usage' };

@@ -1,4 +1,5 @@
-import { SecretMasker, selectTenants } from '../src';
+import { SecretMasker } from '../src';
+import { selectTenants } from '../src/tenants';
 import { activeTenant, item, keyed, record, withAttributes } from './fakes';
 
 const CRITERIA = { status: 'active', service: 'AWS Cloud Usage' };

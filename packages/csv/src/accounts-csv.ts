@@ -3,7 +3,9 @@ import { stringify } from 'csv-stringify/sync';
 
 /** One column of the report: its header and how each row's cell is made, declared together. */
 export interface ReportColumn {
+  /** The header. */
   readonly header: string;
+  /** The cell of one account. */
   readonly cell: (report: TenantReport, account: AccountWithDetails) => string;
 }
 
@@ -52,6 +54,7 @@ export function reportColumnsOf(tagKeys: readonly string[], detailColumns: reado
   return [...REPORT_COLUMNS, ...details, ...tagKeys.map(tagColumn)];
 }
 
+/** How CSV cells are written. */
 export interface CsvOptions {
   /** Prefix cells a spreadsheet would run as a formula with `'` (OWASP CSV injection). */
   readonly escapeFormulas: boolean;
@@ -85,8 +88,7 @@ export function cellEscaper(options: CsvOptions): (value: string) => string {
   return options.escapeFormulas ? escapeFormula : (value: string) => value;
 }
 
-/** A header and rows as the product writes every CSV: RFC 4180, UTF-8, `
-` line ends. */
+/** A header and rows as the product writes every CSV: RFC 4180, UTF-8, LF line ends. */
 export function stringifyCsv(rows: readonly (readonly string[])[]): string {
   return stringify([...rows], {
     record_delimiter: 'unix',
@@ -95,7 +97,14 @@ export function stringifyCsv(rows: readonly (readonly string[])[]): string {
   });
 }
 
-/** The renderer the pipeline takes, with the run's options bound. */
+/**
+ * The renderer the pipeline takes (`PipelineDependencies.render`), with the run's options bound.
+ *
+ * @example
+ * ```ts
+ * const render = accountsCsvRenderer({ escapeFormulas: config.escapeFormulas });
+ * ```
+ */
 export function accountsCsvRenderer(options: CsvOptions): ReportRenderer {
   return (report) => renderAccountsCsv(report, options);
 }

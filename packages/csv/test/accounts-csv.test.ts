@@ -1,7 +1,8 @@
 import type { AccountWithDetails, TenantReport } from '@orgmeta/core';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
-import { FIXED_COLUMNS, REPORT_COLUMNS, escapeFormula, renderAccountsCsv, reportColumns } from '../src';
+import { FIXED_COLUMNS, REPORT_COLUMNS, renderAccountsCsv } from '../src';
+import { escapeFormula, reportColumns } from '../src/accounts-csv';
 
 const COLLECTED_AT = new Date('2024-05-01T12:00:00.000Z');
 

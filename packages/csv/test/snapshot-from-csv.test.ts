@@ -7,7 +7,8 @@ import {
   type TenantReport,
 } from '@orgmeta/core';
 import fc from 'fast-check';
-import { CsvSnapshotError, FIXED_COLUMNS, renderAccountsCsv, snapshotFromCsv, stringifyCsv, unescapeFormula } from '../src';
+import { CsvSnapshotError, FIXED_COLUMNS, renderAccountsCsv, snapshotFromCsv, stringifyCsv } from '../src';
+import { unescapeFormula } from '../src/snapshot-from-csv';
 
 const TENANT = '111111111111';
 const CONTEXT = { tenantId: TENANT, runId: '20240501T120000Z-bbbbbb', collectedAt: '2024-05-01T12:00:00.000Z' };

@@ -1,7 +1,8 @@
 import type { AccountWithDetails, TenantReport } from '@orgmeta/core';
 import { limitAccountsMissing, tagCoverage } from '@orgmeta/core';
 import { parse } from 'csv-parse/sync';
-import { TAG_COVERAGE_COLUMNS, renderTagCoverageCsv } from '../src';
+import { renderTagCoverageCsv } from '../src';
+import { TAG_COVERAGE_COLUMNS } from '../src/tag-coverage-csv';
 
 function account(id: string, name: string, state: string, tags: Record<string, string>): AccountWithDetails {
   return {

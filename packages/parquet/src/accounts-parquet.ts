@@ -63,7 +63,7 @@ function columnValues(snapshot: Snapshot, column: DatasetColumn): (string | Date
 
 /**
  * A snapshot as `accounts.parquet`: one schema for every tenant and run (the 15 fixed columns,
- * every known detail column, `tags` as MAP<STRING,STRING> with every tag, `run_id`); empty
+ * every known detail column, `tags` as `MAP<STRING,STRING>` with every tag, `run_id`); empty
  * values are NULL; no formula escaping. Pure: the same snapshot gives the same bytes.
  */
 export function writeAccountsParquet(snapshot: Snapshot): Uint8Array {
