@@ -161,5 +161,5 @@ export type {
   TenantReportDetails,
 } from './run-report';
 export { RUN_REPORT_CONTENT_TYPE, runReportKey, tagCoverageKey } from './run-report-layout';
-export { daysBetween, findChanges, runIdDate } from './changes-query';
-export type { ChangesFound, ChangesParser, ChangesQuery, ObjectLister } from './changes-query';
+export { daysBetween, findChanges, readRunManifest, runIdDate } from './changes-query';
+export type { ChangesFound, ChangesParser, ChangesQuery, ObjectLister, RunManifestFound } from './changes-query';
