@@ -1,15 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cdkJsonContext } from '../src/cdk-json';
 import { buildApp } from '../src/main';
-
-/** The context `cdk synth` reads from cdk.json (feature flags included), so tests build what the CLI builds. */
-export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
 /** The app as `cdk synth` builds it (cdk-nag included), without bundling the Lambdas. */
 export function synthApp(context: Record<string, unknown> = {}) {
-  const app = buildApp(new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } }));
+  const app = buildApp(new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } }));
   // cdk-nag runs as a validation plugin: any unacknowledged finding makes synth throw.
   app.synth();
   return {
