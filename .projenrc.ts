@@ -260,13 +260,18 @@ root.addTask('demo', {
   steps: [{ exec: 'bash scripts/ensure-moto.sh' }, { spawn: 'compile' }, { exec: 'node tools/lib/demo.js' }],
 });
 root.addTask('bench', {
-  description: 'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts)',
+  description:
+    'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts; --details: per account-detail flag)',
   steps: [
     { exec: 'bash scripts/ensure-moto.sh' },
     { spawn: 'compile' },
     { exec: 'node tools/lib/bench.js', receiveArgs: true },
     { exec: 'node apps/cdk/lib/bundle-size.js' },
   ],
+});
+root.addTask('capacity', {
+  description: 'Prints the capacity model of the fan-out (tenants x accounts x requests/s: time, invocations, cost)',
+  steps: [{ spawn: 'compile' }, { exec: 'node tools/lib/capacity.js' }],
 });
 // `npx projen build` also synthesizes both stacks (offline, with local esbuild bundling).
 root.packageTask.exec('cd apps/cdk && cdk synth --quiet');

@@ -58,6 +58,8 @@ export function collectorContext(app: App): Omit<CollectorStackProps, 'env' | 'd
       ...optionalEntry('REQUIRED_TAGS', contextText(app, 'requiredTags')),
     }),
     changeEventsBus: contextText(app, 'changeEventsBus'),
+    // The Glue database of the SQL tables (default orgmeta), checked by CollectorStack.
+    sqlDatabaseName: contextText(app, 'glueDatabaseName'),
     existingBucketName: contextText(app, 'existingBucketName'),
     existingBucketOwner: contextText(app, 'existingBucketOwner'),
     reportPrefix: contextText(app, 'reportPrefix'),

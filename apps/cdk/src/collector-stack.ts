@@ -13,6 +13,7 @@ import { runFilesPrefix } from './handlers/run-files';
 import { ReportBucket } from './constructs/report-bucket';
 import type { ScheduledCollector } from './constructs/scheduled-collector';
 import { SingleModeCollector } from './constructs/single-mode-collector';
+import { DEFAULT_SQL_DATABASE, SqlTables, validSqlDatabaseName } from './constructs/sql-tables';
 import {
   checkedSettingValue,
   normalisedReportPrefix,
@@ -64,6 +65,8 @@ export interface CollectorStackProps extends StackProps {
   readonly requireExternalId?: boolean;
   /** EventBridge bus (name or ARN) that receives one event per change; the collector gets events:PutEvents on it. */
   readonly changeEventsBus?: string;
+  /** The Glue database of the `accounts` and `changes` tables (docs/sql.md). @default 'orgmeta' */
+  readonly sqlDatabaseName?: string;
 }
 
 /**
@@ -90,6 +93,7 @@ export class CollectorStack extends Stack {
       props.changeEventsBus === undefined
         ? undefined
         : (checkedSettingValue('changeEventsBus', props.changeEventsBus, 'context "changeEventsBus"') as string);
+    const sqlDatabaseName = validSqlDatabaseName(props.sqlDatabaseName ?? DEFAULT_SQL_DATABASE);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.bucket = new ReportBucket(this, 'Reports', {
       existingBucketName,
@@ -145,10 +149,17 @@ export class CollectorStack extends Stack {
       alarmTopicArn: props.alarmTopicArn,
     });
 
+    // The same tables in both modes: they read what every run writes, whoever runs it.
+    new SqlTables(this, 'Sql', { bucket: this.bucket, prefix, databaseName: sqlDatabaseName });
+
     new CfnOutput(this, 'CollectorRoleArn', {
       value: this.collectorRole.roleArn,
       description: 'Trust this role in each tenant reader role (TenantReaderRoleStack CollectorRoleArn)',
     });
     new CfnOutput(this, 'ReportBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'SqlDatabaseName', {
+      value: sqlDatabaseName,
+      description: 'Glue database of the accounts and changes tables, for Athena (docs/sql.md)',
+    });
   }
 }

@@ -123,6 +123,9 @@ describe('Lambda handlers against moto', () => {
         `single/dt=${today()}/_reports/${manifest.runId}.html`,
         `single/dt=${today()}/tenant_id=${ALSO_GOOD}/accounts.parquet`,
         `single/dt=${today()}/tenant_id=${GOOD}/accounts.parquet`,
+        // The SQL tables' symlink manifests (docs/sql.md), for the succeeded tenants only.
+        `single/tables/accounts/dt=${today()}/${ALSO_GOOD}.txt`,
+        `single/tables/accounts/dt=${today()}/${GOOD}.txt`,
       ].sort(),
     );
     for (const line of logLines()) expect(() => JSON.parse(line)).not.toThrow();
@@ -262,6 +265,14 @@ describe('Lambda handlers against moto', () => {
       columns: true,
     }) as Record<string, string>[];
     expect(rows.map((r) => r.account_name).sort()).toEqual(['good-member', 'master']);
+    // Each tenant task lists its own Parquet object for the SQL tables; the failed one lists nothing.
+    const day = run.startedAt.slice(0, 10);
+    expect((await s3().keys(BUCKET)).filter((k) => k.startsWith('fanout/tables/'))).toEqual(
+      [`fanout/tables/accounts/dt=${day}/${GOOD}.txt`, `fanout/tables/accounts/dt=${day}/${ALSO_GOOD}.txt`].sort(),
+    );
+    expect(await s3().text(BUCKET, `fanout/tables/accounts/dt=${day}/${GOOD}.txt`)).toBe(
+      `s3://${BUCKET}/fanout/dt=${day}/tenant_id=${GOOD}/accounts.parquet\n`,
+    );
     await expect(summarize(run, map)).rejects.toThrow(`Run ${run.runId}: 1 of 3 tenant(s) failed`);
     expect(metricRecords()).toEqual([]);
     const manifest = await manifestOf('fanout/', run);

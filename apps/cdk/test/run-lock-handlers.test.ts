@@ -77,13 +77,15 @@ describe('Lambda handlers and the run lock (moto)', () => {
     expect(totals).toMatchObject({ succeeded: 1, failed: 0 });
     const keys = await objects().keys(BUCKET);
     const day = new Date().toISOString().slice(0, 10);
-    // The lock is gone; the run's objects stay: the snapshot pointer, the manifest, the HTML report, the tenant's snapshot.
+    // The lock is gone; the run's objects stay: the snapshot pointer, the manifest, the HTML report, the tenant's snapshot
+    // and its SQL table manifest.
     expect(keys.filter((k) => k.startsWith('single-free/'))).toEqual([
       `single-free/_latest/tenant_id=${TENANT}.json`,
       `single-free/dt=${day}/_manifests/${totals.runId}.json`,
       `single-free/dt=${day}/_reports/${totals.runId}.html`,
       `single-free/dt=${day}/tenant_id=${TENANT}/accounts.csv`,
       `single-free/dt=${day}/tenant_id=${TENANT}/accounts.parquet`,
+      `single-free/tables/accounts/dt=${day}/${TENANT}.txt`,
     ]);
   });
 

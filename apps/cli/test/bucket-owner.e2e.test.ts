@@ -51,8 +51,8 @@ describe('ExpectedBucketOwner: the collector’s own account unless told otherwi
     expect(collectorAccount).toMatch(/^\d{12}$/);
     expect(proxy.calls().filter((c) => c.operation === 'GetCallerIdentity')).toHaveLength(1);
     const puts = s3Calls().filter((c) => c.operation === 'PutObject');
-    // The run lock, accounts.csv, accounts.parquet, the snapshot pointer, the manifest and the HTML run report.
-    expect(puts).toHaveLength(6);
+    // The run lock, accounts.csv, accounts.parquet, its SQL table manifest, the snapshot pointer, the manifest and the HTML run report.
+    expect(puts).toHaveLength(7);
     for (const put of puts) expect(put.headers[OWNER_HEADER]).toBe(collectorAccount);
   });
 
@@ -64,7 +64,7 @@ describe('ExpectedBucketOwner: the collector’s own account unless told otherwi
     const result = await run('collect', `owner-any-${extra.length}`, extra, env);
     expect(result.code).toBe(0);
     const puts = s3Calls().filter((c) => c.operation === 'PutObject');
-    expect(puts).toHaveLength(6);
+    expect(puts).toHaveLength(7);
     for (const put of puts) expect(put.headers).not.toHaveProperty(OWNER_HEADER);
     expect(proxy.calls().filter((c) => c.operation === 'GetCallerIdentity')).toHaveLength(0);
   });

@@ -392,8 +392,9 @@ describe('orgmeta collect (end to end against moto)', () => {
       expect(assumeRole.get('RoleSessionName')).toBe(`orgmeta-${summary.runId}`);
       expect(assumeRole.get('ExternalId')).toBe('ext-123');
       const puts = calls.filter((c) => c.operation === 'PutObject' && !c.body.includes('"expiresAt"'));
-      // accounts.csv, accounts.parquet, the snapshot pointer, the manifest and the HTML run report (the run lock aside).
-      expect(puts).toHaveLength(5);
+      // accounts.csv, accounts.parquet, its SQL table manifest, the snapshot pointer, the manifest and the HTML run report
+      // (the run lock aside).
+      expect(puts).toHaveLength(6);
       // Reading the previous snapshot's pointer checks the bucket owner too.
       const gets = calls.filter((c) => c.operation === 'GetObject');
       expect(gets.length).toBeGreaterThan(0);

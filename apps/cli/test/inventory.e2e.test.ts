@@ -128,6 +128,9 @@ describe('orgmeta collect: snapshots, changes and events (end to end against mot
         `org-accounts/_latest/tenant_id=${STEADY}.json`,
         `org-accounts/dt=${today()}/_manifests/${first.runId}.json`,
         `org-accounts/dt=${today()}/_reports/${first.runId}.html`,
+        // The accounts table's symlink manifests (docs/sql.md); no changes table on a first snapshot.
+        `org-accounts/tables/accounts/dt=${today()}/${CHANGING}.txt`,
+        `org-accounts/tables/accounts/dt=${today()}/${STEADY}.txt`,
       ].sort(),
     );
   });

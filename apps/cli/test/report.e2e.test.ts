@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TagResourceCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { RunSummary } from '@orgmeta/core';
 import {
   actAs,
@@ -17,6 +16,7 @@ import {
 import { parse } from 'csv-parse/sync';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { orgmeta, workDir, motoEndpoint } from './support/e2e';
+import { FleetSql } from './support/fleet-sql';
 
 /**
  * The fleet report and the SQL of a real run: two runs against moto (hostile tag values, one
@@ -38,7 +38,6 @@ const HOSTILE_TAGS = {
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'];
 const OUTPUT_DIR = join(__dirname, '..', 'test-output');
-const DOCS = join(__dirname, '..', '..', '..', 'docs');
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
@@ -236,32 +235,19 @@ describe('the fleet report and SQL of a real run (end to end against moto)', () 
   });
 
   describe("the README's SQL, run by DuckDB over the run's local dataset", () => {
-    let connection: DuckDBConnection;
-    const queries = new Map<string, string>();
+    let sql: FleetSql;
 
     beforeAll(async () => {
-      // The queries exactly as docs/sql.md gives them (each fenced block starts with `-- <name>`).
-      for (const [, name, sql] of readFileSync(join(DOCS, 'sql.md'), 'utf8').matchAll(/```sql\n-- ([\w-]+)\n([\s\S]*?)```/g)) {
-        queries.set(name, sql);
-      }
-      connection = await (await DuckDBInstance.create(':memory:')).connect();
       const root = join(cwd, 'out', 'org-accounts');
+      // Every Parquet file of the local folder, `dt` (and `tenant_id`, also in the files) from its path.
       const dataset = (name: string) =>
-        `read_parquet('${root}/dt=*/tenant_id=*/${name}.parquet', hive_partitioning = true, hive_types = {'dt': VARCHAR, 'tenant_id': VARCHAR})`;
-      await connection.run('CREATE SCHEMA orgmeta');
-      await connection.run(`CREATE VIEW orgmeta.accounts AS SELECT * FROM ${dataset('accounts')}`);
-      await connection.run(`CREATE VIEW orgmeta.changes AS SELECT * FROM ${dataset('changes')}`);
-      // Athena's element_at(map, key): the value, or NULL for an absent key (DuckDB's gives a list).
-      await connection.run('CREATE MACRO element_at(m, k) AS m[k]');
+        `SELECT * FROM read_parquet('${root}/dt=*/tenant_id=*/${name}.parquet', hive_partitioning = true, hive_types = {'dt': VARCHAR, 'tenant_id': VARCHAR})`;
+      sql = await FleetSql.open({ accounts: dataset('accounts'), changes: dataset('changes') });
     });
 
-    afterAll(() => connection?.closeSync());
+    afterAll(() => sql?.close());
 
-    async function run(name: string): Promise<Record<string, unknown>[]> {
-      const sql = queries.get(name);
-      if (!sql) throw new Error(`docs/sql.md has no query named ${name}`);
-      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-    }
+    const run = (name: string) => sql.run(name);
 
     it('lists the accounts of every tenant today', async () => {
       const rows = await run('accounts-today');

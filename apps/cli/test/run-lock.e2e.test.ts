@@ -125,7 +125,7 @@ describe('one run at a time per report prefix (end to end, moto + fault proxy)',
       const summary: RunSummary = JSON.parse(first.output.stdout);
       expect(summary.runId).toBe(holder.runId);
       const keys = (await listKeys(BUCKET)).filter((k) => k.startsWith('overlap/'));
-      // Only the first run's objects (the lock released): pointers, manifest, HTML report, snapshots.
+      // Only the first run's objects (the lock released): pointers, manifest, HTML report, snapshots, SQL table manifests.
       expect(keys).toEqual([
         `overlap/_latest/tenant_id=${FIRST}.json`,
         `overlap/_latest/tenant_id=${SECOND}.json`,
@@ -135,6 +135,8 @@ describe('one run at a time per report prefix (end to end, moto + fault proxy)',
         reportKey('overlap', FIRST).replace(/\.csv$/, '.parquet'),
         reportKey('overlap', SECOND),
         reportKey('overlap', SECOND).replace(/\.csv$/, '.parquet'),
+        `overlap/tables/accounts/dt=${today()}/${FIRST}.txt`,
+        `overlap/tables/accounts/dt=${today()}/${SECOND}.txt`,
       ]);
       for (const tenant of summary.tenants) {
         expect((await head(BUCKET, tenant.s3Key ?? '')).Metadata?.['run-id']).toBe(summary.runId);

@@ -58,8 +58,9 @@ describe('secrets never appear in any output (end to end)', () => {
       expect(run.stderr).toContain(TENANT);
       const written = await Promise.all((await listKeys(BUCKET)).filter((k) => k.startsWith(`${prefix}/`)).map((k) => getText(BUCKET, k)));
       const local = filesUnder(join(dir, 'out')).map((f) => readFileSync(join(dir, 'out', f), 'utf8'));
-      // accounts.csv, accounts.parquet, the snapshot pointer, the manifest and the HTML run report: every one is checked.
-      expect(written.length).toBe(5);
+      // accounts.csv, accounts.parquet, its SQL table manifest, the snapshot pointer, the manifest and the HTML run report:
+      // every one is checked.
+      expect(written.length).toBe(6);
       for (const output of [run.stdout, run.stderr, ...written, ...local]) {
         for (const secret of ALL_SECRETS) expect(output).not.toContain(secret);
       }

@@ -55,6 +55,11 @@ export class S3ReportSink implements ReportSink, WriteProbe {
     }
   }
 
+  /** What the SQL tables' symlink manifests list: the object's full S3 URI, as Athena reads it. */
+  objectUri(key: string): string {
+    return `s3://${this.settings.bucketName}/${key}`;
+  }
+
   private async leftBehind(report: ReportObject, checksum: string): Promise<LeftBehind> {
     try {
       const head = await this.client.send(

@@ -1,6 +1,7 @@
-import pMap from 'p-map';
+import pLimit from 'p-limit';
 import type { CollectConfig } from './config';
 import type { CollectionStage } from './failures';
+import { TenantCalls, type CallLimit, type DetailStep } from './tenant-calls';
 import type { AlternateContactType, OrganizationReader, OuPlacement } from './ports';
 import { DETAIL_COLUMNS, type DetailColumn } from './snapshot';
 import type { Account, Organization } from './types';
@@ -88,9 +89,6 @@ export interface CollectedDetails {
 
 export const NO_DETAILS: CollectedDetails = { columns: [], ouPaths: new Map(), byAccount: new Map() };
 
-/** Runs one detail step; the pipeline wraps it so a failure names the step, the AWS code and a fix. */
-export type DetailStep = <T>(stage: CollectionStage, action: () => Promise<T>) => Promise<T>;
-
 function ordinal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -108,53 +106,188 @@ export function placementIds(path: string): { readonly rootId: string; readonly 
   return { rootId, ouIds: segments.filter((segment) => segment.startsWith('ou-')) };
 }
 
-/**
- * OU placements from ListAccounts' Paths: only the OUs that appear are named, each once
- * (DescribeOrganizationalUnit), and the roots once (ListRoots). Undefined when any account
- * came without Paths: then the caller walks the tree.
- */
-async function placementsFromPaths(
-  reader: OrganizationReader,
-  accounts: readonly Account[],
-  concurrency: number,
-): Promise<Map<string, OuPlacement> | undefined> {
-  const ids = new Map<string, { rootId: string; ouIds: readonly string[] }>();
-  for (const account of accounts) {
-    const parsed = account.paths?.[0] === undefined ? undefined : placementIds(account.paths[0]);
-    if (!parsed) return undefined;
-    ids.set(account.id, parsed);
-  }
-  if (ids.size === 0) return undefined;
-  const rootNames = await reader.rootNames();
-  const ouIds = [...new Set([...ids.values()].flatMap((p) => p.ouIds))];
-  const ouNames = new Map<string, string>();
-  await pMap(ouIds, async (ouId) => ouNames.set(ouId, await reader.organizationalUnitName(ouId)), { concurrency });
-  const placements = new Map<string, OuPlacement>();
-  for (const [accountId, { rootId, ouIds: path }] of ids) {
-    placements.set(accountId, {
-      namePath: [rootNames.get(rootId) ?? 'Root', ...path.map((ouId) => ouNames.get(ouId) ?? ouId)].join('/'),
-      idPath: [rootId, ...path].join('/'),
-      parentId: path.at(-1) ?? rootId,
-    });
-  }
-  return placements;
-}
-
 /** Every delegated administrator's services: ListDelegatedAdministrators once, then one call per administrator. */
-async function delegatedServicesByAccount(reader: OrganizationReader, concurrency: number): Promise<Map<string, string>> {
+async function delegatedServicesByAccount(reader: OrganizationReader, limit: CallLimit): Promise<Map<string, string>> {
   const admins = await reader.delegatedAdministrators();
   const services = new Map<string, string>();
-  await pMap(admins, async (accountId) => services.set(accountId, joinSorted(await reader.delegatedServices(accountId))), { concurrency });
+  await Promise.all(
+    admins.map((accountId) => limit(async () => services.set(accountId, joinSorted(await reader.delegatedServices(accountId))))),
+  );
   return services;
 }
 
 // Account Management answers for accounts that are open; a suspended or closed account is left empty rather than fail its tenant.
 const READABLE_STATES = new Set(['ACTIVE', 'PENDING_ACTIVATION']);
 
+/** The concurrency limits of one tenant's per-account calls: one per rate budget. */
+export interface CallLimits {
+  /** Organizations calls (tags, OU names), paced together. */
+  readonly organizations: CallLimit;
+  /** Account Management GetAlternateContact (its own documented rate). */
+  readonly contacts: CallLimit;
+  /** Account Management ListRegions (its own documented rate). */
+  readonly regions: CallLimit;
+}
+
+export function callLimitsFor(concurrency: number): CallLimits {
+  return { organizations: pLimit(concurrency), contacts: pLimit(concurrency), regions: pLimit(concurrency) };
+}
+
+/** A tenant's account details, collected page by page as ListAccounts answers. */
+export interface AccountDetailsCollection {
+  /** Starts the detail calls of one page of accounts (they run while the next page is read). */
+  addPage(accounts: readonly Account[]): void;
+  /** The details of every account added, once `calls` has settled. */
+  result(): CollectedDetails;
+}
+
 /**
- * The account details the configuration asks for, read family by family (each under its own
- * step). Account Management calls name the management account by leaving AccountId out, as AWS
- * requires.
+ * Starts collecting the account details the configuration asks for, through `calls` (each call
+ * under its family's step). Per-organization calls start at once (delegated administrators); the
+ * per-account ones start with each page. OU paths come from the accounts' Paths — only the OUs
+ * that appear are named, each once, and the roots once — or, as soon as an account comes without
+ * Paths, from one walk of the OU tree. Account Management calls name the management account by
+ * leaving AccountId out, as AWS requires.
+ */
+export function startAccountDetails(
+  reader: OrganizationReader,
+  organization: Organization,
+  config: Pick<CollectConfig, DetailFlag>,
+  calls: TenantCalls,
+  limits: CallLimits,
+): AccountDetailsCollection {
+  const columns = detailColumnsFor(config);
+  const accounts: Account[] = [];
+  const callAs = (account: Account) => (account.id === organization.managementAccountId ? undefined : account.id);
+  const contacts = new Map<string, Map<DetailColumn, string>>();
+  const regions = new Map<string, string>();
+  let delegated = new Map<string, string>();
+  const paths = startOuPaths(reader, calls, limits);
+
+  if (config.includeDelegatedAdmins) {
+    calls.start('DelegatedAdmins', async () => {
+      delegated = await delegatedServicesByAccount(reader, limits.organizations);
+    });
+  }
+
+  return {
+    addPage(page) {
+      accounts.push(...page);
+      if (config.includeOuPath) paths.addPage(page);
+      const readable = page.filter((account) => READABLE_STATES.has(account.state));
+      if (config.includeContacts) {
+        for (const account of readable) {
+          const found = new Map<DetailColumn, string>();
+          contacts.set(account.id, found);
+          for (const { column, type } of CONTACT_COLUMNS) {
+            calls.start(
+              'AlternateContacts',
+              async () => void found.set(column, (await reader.alternateContactEmail(callAs(account), type)) ?? ''),
+              limits.contacts,
+            );
+          }
+        }
+      }
+      if (config.includeRegions) {
+        for (const account of readable) {
+          calls.start(
+            'EnabledRegions',
+            async () => void regions.set(account.id, joinSorted(await reader.enabledRegions(callAs(account)))),
+            limits.regions,
+          );
+        }
+      }
+    },
+    result() {
+      if (columns.length === 0 && !config.includeOuPath) return NO_DETAILS;
+      const placements = config.includeOuPath ? paths.result() : new Map<string, OuPlacement>();
+      const ouPaths = new Map<string, string>();
+      const byAccount = new Map<string, Map<DetailColumn, string>>();
+      for (const account of accounts) {
+        const values = new Map<DetailColumn, string>();
+        if (config.includeOuPath) {
+          const placement = placements.get(account.id);
+          ouPaths.set(account.id, placement?.namePath ?? '');
+          values.set('ou_id_path', placement?.idPath ?? '');
+          values.set('parent_id', placement?.parentId ?? '');
+        }
+        if (config.includeDelegatedAdmins) values.set('delegated_services', delegated.get(account.id) ?? '');
+        if (config.includeContacts) {
+          for (const { column } of CONTACT_COLUMNS) values.set(column, contacts.get(account.id)?.get(column) ?? '');
+        }
+        if (config.includeRegions) values.set('enabled_regions', regions.get(account.id) ?? '');
+        byAccount.set(account.id, values);
+      }
+      return { columns, ouPaths, byAccount };
+    },
+  };
+}
+
+/** OU placements from Paths (naming each OU that appears once), or from one tree walk. */
+function startOuPaths(
+  reader: OrganizationReader,
+  calls: TenantCalls,
+  limits: CallLimits,
+): { addPage(page: readonly Account[]): void; result(): ReadonlyMap<string, OuPlacement> } {
+  const ids = new Map<string, { readonly rootId: string; readonly ouIds: readonly string[] }>();
+  const ouNames = new Map<string, string>();
+  let rootNames: ReadonlyMap<string, string> | undefined;
+  let walked: ReadonlyMap<string, OuPlacement> | undefined;
+  let walking = false;
+  let rootsAsked = false;
+
+  const walk = () => {
+    walking = true;
+    calls.start('OuPaths', async () => {
+      walked = await reader.accountOuPaths();
+    });
+  };
+
+  return {
+    addPage(page) {
+      if (walking) return;
+      const parsed = page.map((account) => ({
+        account,
+        ids: account.paths?.[0] === undefined ? undefined : placementIds(account.paths[0]),
+      }));
+      // One account without Paths means this organization (or API) does not send them: walk instead.
+      if (parsed.some(({ ids: found }) => !found)) return walk();
+      for (const { account, ids: found } of parsed) if (found) ids.set(account.id, found);
+      if (!rootsAsked && ids.size > 0) {
+        rootsAsked = true;
+        calls.start('OuPaths', async () => {
+          rootNames = await reader.rootNames();
+        });
+      }
+      for (const ouId of new Set(parsed.flatMap(({ ids: found }) => found?.ouIds ?? []))) {
+        if (ouNames.has(ouId)) continue;
+        ouNames.set(ouId, ouId);
+        // A lookup queued before a later page made us walk the tree is no longer needed.
+        calls.start(
+          'OuPaths',
+          async () => void (walking || ouNames.set(ouId, await reader.organizationalUnitName(ouId))),
+          limits.organizations,
+        );
+      }
+    },
+    result() {
+      if (walked) return walked;
+      const placements = new Map<string, OuPlacement>();
+      for (const [accountId, { rootId, ouIds }] of ids) {
+        placements.set(accountId, {
+          namePath: [rootNames?.get(rootId) ?? 'Root', ...ouIds.map((ouId) => ouNames.get(ouId) ?? ouId)].join('/'),
+          idPath: [rootId, ...ouIds].join('/'),
+          parentId: ouIds.at(-1) ?? rootId,
+        });
+      }
+      return placements;
+    },
+  };
+}
+
+/**
+ * The account details of accounts already listed, all at once: a library caller's shortcut (the
+ * pipeline starts them page by page, see account-collection.ts).
  */
 export async function collectAccountDetails(
   reader: OrganizationReader,
@@ -163,72 +296,9 @@ export async function collectAccountDetails(
   config: Pick<CollectConfig, DetailFlag | 'accountConcurrency'>,
   step: DetailStep,
 ): Promise<CollectedDetails> {
-  const columns = detailColumnsFor(config);
-  if (columns.length === 0 && !config.includeOuPath) return NO_DETAILS;
-  const concurrency = config.accountConcurrency;
-  const byAccount = new Map<string, Map<DetailColumn, string>>(accounts.map((a) => [a.id, new Map()]));
-  const set = (accountId: string, column: DetailColumn, value: string) => byAccount.get(accountId)?.set(column, value);
-  const ouPaths = new Map<string, string>();
-  const callAs = (account: Account) => (account.id === organization.managementAccountId ? undefined : account.id);
-  const readable = accounts.filter((account) => READABLE_STATES.has(account.state));
-
-  if (config.includeOuPath) {
-    const placements = await step(
-      'OuPaths',
-      async () => (await placementsFromPaths(reader, accounts, concurrency)) ?? reader.accountOuPaths(),
-    );
-    for (const account of accounts) {
-      const placement = placements.get(account.id);
-      ouPaths.set(account.id, placement?.namePath ?? '');
-      set(account.id, 'ou_id_path', placement?.idPath ?? '');
-      set(account.id, 'parent_id', placement?.parentId ?? '');
-    }
-  }
-  if (config.includeDelegatedAdmins) {
-    const services = await step('DelegatedAdmins', () => delegatedServicesByAccount(reader, concurrency));
-    for (const account of accounts) set(account.id, 'delegated_services', services.get(account.id) ?? '');
-  }
-  // Contacts and Regions have separate Account Management budgets: read them side by side, so a
-  // tenant takes as long as the slower of the two, not their sum. A failure stops both.
-  let stopped = false;
-  const unlessStopped = async <T>(work: () => Promise<T>): Promise<T> => {
-    if (stopped) throw new Error('stopped: another detail step failed');
-    return work();
-  };
-  const sideBySide: Promise<unknown>[] = [];
-  if (config.includeContacts) {
-    for (const account of accounts) for (const { column } of CONTACT_COLUMNS) set(account.id, column, '');
-    sideBySide.push(
-      step('AlternateContacts', () =>
-        pMap(
-          readable.flatMap((account) => CONTACT_COLUMNS.map((contact) => ({ account, ...contact }))),
-          ({ account, column, type }) =>
-            unlessStopped(async () => set(account.id, column, (await reader.alternateContactEmail(callAs(account), type)) ?? '')),
-          { concurrency },
-        ),
-      ),
-    );
-  }
-  if (config.includeRegions) {
-    for (const account of accounts) set(account.id, 'enabled_regions', '');
-    sideBySide.push(
-      step('EnabledRegions', () =>
-        pMap(
-          readable,
-          (account) =>
-            unlessStopped(async () => set(account.id, 'enabled_regions', joinSorted(await reader.enabledRegions(callAs(account))))),
-          { concurrency },
-        ),
-      ),
-    );
-  }
-  await Promise.all(
-    sideBySide.map((work) =>
-      work.catch((error: unknown) => {
-        stopped = true;
-        throw error;
-      }),
-    ),
-  );
-  return { columns, ouPaths, byAccount };
+  const calls = new TenantCalls(step);
+  const details = startAccountDetails(reader, organization, config, calls, callLimitsFor(config.accountConcurrency));
+  details.addPage(accounts);
+  await calls.settle();
+  return details.result();
 }

@@ -4,9 +4,9 @@ import { DETAIL_COLUMNS, SNAPSHOT_FIXED_COLUMNS, SNAPSHOT_TIMESTAMP_COLUMNS } fr
 /**
  * The columns of the two Parquet datasets (SPEC "Snapshot dataset"), with their SQL types as
  * Athena/Glue spell them: one list that the Parquet writer and the Glue tables both follow, so
- * every file of every tenant and run has the same schema. The object keys add the partitions
- * `dt` and `tenant_id`; a Glue table partitioned by `tenant_id` leaves that data column out
- * (Glue refuses a name that is both), and the partition gives the same value.
+ * every file of every tenant and run has the same schema. `tenant_id` is a data column of both
+ * (the Glue tables are partitioned by `dt` only, so a new tenant needs no redeploy); the tables
+ * add the partition key `dt`, which is not in the files (docs/sql.md).
  */
 export type DatasetColumnType = 'string' | 'timestamp' | 'map<string,string>';
 

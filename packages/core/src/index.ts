@@ -34,7 +34,9 @@ export {
   joinSorted,
   placementIds,
 } from './account-details';
-export type { AccountDetailFamily, CollectedDetails, DetailFlag, DetailStep } from './account-details';
+export type { AccountDetailFamily, CollectedDetails, DetailFlag } from './account-details';
+export type { DetailStep } from './tenant-calls';
+export { collectAccounts, type CollectedAccounts } from './account-collection';
 export {
   buildReport,
   collectRun,
@@ -143,6 +145,8 @@ export type {
 export { CHANGES_CSV_CONTENT_TYPE, PARQUET_CONTENT_TYPE, tenantObjectKey } from './snapshot-layout';
 export type { TenantObjectName } from './snapshot-layout';
 export { ACCOUNTS_DATASET_COLUMNS, CHANGES_DATASET_COLUMNS } from './datasets';
+export { SQL_TABLES, TABLE_MANIFEST_CONTENT_TYPE, renderTableManifest, tableManifestKey, tableManifestRoot } from './table-manifests';
+export type { SqlTable, TableManifest } from './table-manifests';
 export type { DatasetColumn, DatasetColumnType } from './datasets';
 export { COVERAGE_ACCOUNT_STATE, coverageShare, limitAccountsMissing, tagCoverage } from './tag-coverage';
 export type { AccountMissingTags, TagCoverage, TagKeyCoverage } from './tag-coverage';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
-import pMap from 'p-map';
 import { settingName, type CollectConfig, type Surface } from './config';
 import { InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
 import {
@@ -13,22 +12,26 @@ import {
   type FailureContext,
 } from './failures';
 import { assumeRoleTargetFor } from './assume-role-target';
-import { collectAccountDetails, type CollectedDetails } from './account-details';
+import type { CollectedDetails } from './account-details';
+import { collectAccounts } from './account-collection';
 import { displayName, failedResult } from './tenant-results';
 import { SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
-import type { Logger, OrganizationConnector, OrganizationReader, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
+import type { Logger, OrganizationConnector, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
 import type { ChangeEvent } from './changes';
 import { buildRunReport } from './run-report';
 import { runReportKey } from './run-report-layout';
 import type { ChangeEventSink } from './snapshot-ports';
+import type { PreviousSnapshot } from './snapshot-pointer';
 import {
   loadBaseline,
   planTenantOutputs,
   runReportObject,
   sha256Hex,
+  tableManifestObject,
   type OutputDependencies,
   type TenantOutputFacts,
 } from './tenant-outputs';
+import type { TableManifest } from './table-manifests';
 import { MANIFEST_CONTENT_TYPE, manifestKey } from './report-layout';
 import { REPORT_SINK_KINDS, storedFields, writeEvidence, type SinkLocations } from './report-sinks';
 import { withRunLock, type RunLockDependencies } from './run-lock';
@@ -200,8 +203,8 @@ async function collectLockedRun(
   );
   plan.notSelected.forEach((result) => deps.onTenantFinished?.(result));
   const summary = summarizeRun(run, [...collected, ...plan.notSelected], plan.invalidRecords, clock());
-  const manifest = await writeManifest(summary, config, deps);
-  const report = await writeRunReport(summary, config, deps);
+  // Neither needs the other: written side by side, the run ends one round trip sooner.
+  const [manifest, report] = await Promise.all([writeManifest(summary, config, deps), writeRunReport(summary, config, deps)]);
   return { summary, manifest, ...(report ? { report } : {}) };
 }
 
@@ -303,9 +306,13 @@ export async function collectTenant(
   const log = maskingLogger(deps.logger, secrets);
   const { signal } = deps;
   log.debug('Collecting tenant', { tenantId: tenant.tenantId, roleArn: access.roleArn });
+  let baseline: Promise<PreviousSnapshot | undefined> = Promise.resolve(undefined);
   try {
     // A tenant without its own ExternalId is refused before any AWS call when the operator requires one.
     if (config.requireExternalId && !tenant.externalId) throw new TenantCollectionError(externalIdMissing(failureContext));
+    // The baseline is read from our own outputs while the organization is read; awaited only once the tenant succeeded.
+    baseline = loadBaseline(tenant.tenantId, config, deps.outputs, log);
+    baseline.catch(() => undefined);
     const reader = await step('AssumeRole', failureContext, () => deps.organizations.connect(access), signal);
     const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization(), signal);
     if (organization.managementAccountId !== tenant.tenantId) {
@@ -314,19 +321,12 @@ export async function collectTenant(
         { tenantId: tenant.tenantId },
       );
     }
-    const accounts = await step('ListAccounts', failureContext, () => listAllAccounts(reader), signal);
-    const tags = await step(
-      'ListTagsForResource',
-      failureContext,
-      () => tagsByAccount(reader, accounts, config.accountConcurrency),
-      signal,
-    );
-    const details = await collectAccountDetails(reader, organization, accounts, config, (stage, action) =>
+    const { accounts, tags, details } = await collectAccounts(reader, organization, config, (stage, action) =>
       step(stage, failureContext, action, signal),
     );
 
     const report = buildReport(tenant, organization, accounts, tags, details, config.tagKeys, startedAt);
-    const written = await writeTenantOutputs(report, config, deps, run, failureContext, log);
+    const written = await writeTenantOutputs(report, baseline, config, deps, run, failureContext, log);
     const result: TenantResult = {
       tenantId: tenant.tenantId,
       tenantName: displayName(tenant),
@@ -365,6 +365,7 @@ export async function collectTenant(
  */
 async function writeTenantOutputs(
   report: TenantReport,
+  baseline: Promise<PreviousSnapshot | undefined>,
   config: CollectConfig,
   deps: PipelineDependencies,
   run: RunIdentity,
@@ -372,14 +373,14 @@ async function writeTenantOutputs(
   log: Logger,
 ): Promise<{ locations: SinkLocations; sha256: string; facts: TenantOutputFacts; eventsError?: string }> {
   const { signal, outputs } = deps;
-  const baseline = await loadBaseline(report.tenant.tenantId, config, outputs, log);
-  const plan = planTenantOutputs(report, deps.render(report), baseline, config, outputs, run);
-  let locations: SinkLocations = {};
-  for (const [index, object] of plan.objects.entries()) {
-    const stored = await writeToSinks(object, deps.sinks, failureContext, signal);
-    // The summary's locations, VersionIds and checksum are accounts.csv's, as in Part 1.
-    if (index === 0) locations = stored;
-  }
+  const plan = planTenantOutputs(report, deps.render(report), await baseline, config, outputs, run);
+  // accounts.csv first (the summary's locations, VersionIds and checksum are its own, as in Part 1),
+  // then the other objects side by side; the table manifests once their Parquet objects are stored,
+  // and the pointer last.
+  const [csv, ...others] = plan.objects;
+  const locations = await writeToSinks(csv, deps.sinks, failureContext, signal);
+  await Promise.all(others.map((object) => writeToSinks(object, deps.sinks, failureContext, signal)));
+  await Promise.all(plan.tableManifests.map((manifest) => writeTableManifest(manifest, deps.sinks, run.runId, failureContext, signal)));
   if (plan.pointer) await writeToSinks(plan.pointer, deps.sinks, failureContext, signal);
   const eventsError = await publishChangeEvents(plan.events, outputs?.events, log, report.tenant.tenantId);
   return { locations, sha256: plan.objects[0].sha256Hex, facts: plan.facts, ...(eventsError ? { eventsError } : {}) };
@@ -402,6 +403,24 @@ async function writeToSinks(
   return locations;
 }
 
+/**
+ * A symlink manifest to each sink a query engine reads, listing that sink's URI of the Parquet object.
+ * Written after every object of the tenant is stored, so a tenant that fails on the way adds none.
+ */
+async function writeTableManifest(
+  manifest: TableManifest,
+  sinks: readonly ReportSink[],
+  runId: string,
+  failureContext: FailureContext,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  for (const sink of sinks) {
+    const uri = sink.objectUri?.(manifest.target);
+    if (uri === undefined) continue;
+    await step(REPORT_SINK_KINDS[sink.kind].stage, failureContext, () => sink.write(tableManifestObject(manifest, [uri], runId), signal));
+  }
+}
+
 /** Sends a tenant's change events; a bus that stays unreachable is a sentence for the summary, never a throw. */
 async function publishChangeEvents(
   events: readonly ChangeEvent[],
@@ -420,31 +439,6 @@ async function publishChangeEvents(
     log.warn(`Tenant ${tenantId}: change events not sent: ${message}`, { tenantId });
     return message;
   }
-}
-
-async function listAllAccounts(reader: OrganizationReader): Promise<Account[]> {
-  const accounts: Account[] = [];
-  for await (const page of reader.listAccounts()) accounts.push(...page);
-  return accounts;
-}
-
-async function tagsByAccount(
-  reader: OrganizationReader,
-  accounts: readonly Account[],
-  concurrency: number,
-): Promise<Map<string, Map<string, string>>> {
-  const tagsById = new Map<string, Map<string, string>>();
-  // p-map pulls the next account only when a slot frees up, so memory stays flat for
-  // 10,000 accounts, and it stops starting calls as soon as one fails.
-  await pMap(
-    accounts,
-    async (account) => {
-      const tags = await reader.listTags(account.id);
-      if (tags.length > 0) tagsById.set(account.id, new Map(tags.map((t) => [t.key, t.value])));
-    },
-    { concurrency },
-  );
-  return tagsById;
 }
 
 /** The report's rows (sorted by account ID) and tag columns (fixed, or every key found, ordinal order). */

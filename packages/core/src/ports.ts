@@ -102,6 +102,12 @@ export interface ReportSink {
    * also says whether the object is at its key anyway.
    */
   write(report: ReportObject, signal?: AbortSignal): Promise<StoredReport>;
+  /**
+   * The URI a query engine reads the object at this key by (`s3://bucket/key`), listed in the SQL
+   * tables' symlink manifests (docs/sql.md). Sinks no query engine reads (a local folder) have none
+   * and get no manifests.
+   */
+  objectUri?(key: string): string;
 }
 
 /** Turns a tenant's collected data into the report file's text. */

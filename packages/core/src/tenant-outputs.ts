@@ -7,6 +7,7 @@ import { RUN_REPORT_CONTENT_TYPE, tagCoverageKey } from './run-report-layout';
 import { REPORT_CONTENT_TYPE, reportKey } from './report-layout';
 import { snapshotFromReport, type Snapshot } from './snapshot';
 import { CHANGES_CSV_CONTENT_TYPE, tenantObjectKey } from './snapshot-layout';
+import { TABLE_MANIFEST_CONTENT_TYPE, renderTableManifest, tableManifestKey, type TableManifest } from './table-manifests';
 import {
   SNAPSHOT_POINTER_CONTENT_TYPE,
   SNAPSHOT_POINTER_VERSION,
@@ -80,6 +81,11 @@ export interface TenantOutputFacts {
 export interface TenantOutputPlan {
   /** `accounts.csv` first (its location and checksum are the summary's), then the rest. */
   readonly objects: readonly ReportObject[];
+  /**
+   * The SQL tables' symlink manifests of this tenant's Parquet objects, written once every object is
+   * stored and before the pointer, only to sinks a query engine reads (S3; docs/sql.md).
+   */
+  readonly tableManifests: readonly TableManifest[];
   /** Written last, to every sink, once everything else is stored. */
   readonly pointer?: ReportObject;
   /** One per change row, published after the objects are written. */
@@ -141,7 +147,8 @@ export function planTenantOutputs(
   const meta = { 'run-id': runId, 'row-count': rowCount };
   const objects: ReportObject[] = [object(reportKey(config.prefix, startedAt, tenantId), csvBody, REPORT_CONTENT_TYPE, meta)];
   const facts: { -readonly [K in keyof TenantOutputFacts]: TenantOutputFacts[K] } = { accountStates: countAccountStates(report.accounts) };
-  if (!outputs) return { objects, events: [], facts };
+  const tableManifests: TableManifest[] = [];
+  if (!outputs) return { objects, tableManifests, events: [], facts };
 
   const formats = selectedFormats(config, outputs);
   const snapshot = snapshotFromReport(report, runId, { hasOuPaths: config.includeOuPath });
@@ -150,6 +157,9 @@ export function planTenantOutputs(
     const key = tenantObjectKey(config.prefix, startedAt, tenantId, `accounts.${writer.format}`);
     formatKeys[writer.format] = key;
     objects.push(object(key, writer.renderAccounts(snapshot), writer.contentType, meta));
+    if (writer.format === 'parquet') {
+      tableManifests.push({ table: 'accounts', key: tableManifestKey(config.prefix, startedAt, tenantId, 'accounts'), target: key });
+    }
   }
 
   let events: ChangeEvent[] = [];
@@ -169,6 +179,9 @@ export function planTenantOutputs(
       for (const writer of formats) {
         const key = tenantObjectKey(config.prefix, startedAt, tenantId, `changes.${writer.format}`);
         objects.push(object(key, writer.renderChanges(changes), writer.contentType, changeMeta));
+        if (writer.format === 'parquet') {
+          tableManifests.push({ table: 'changes', key: tableManifestKey(config.prefix, startedAt, tenantId, 'changes'), target: key });
+        }
       }
       facts.changes = changeCounts(changes, previous.runId);
       events = changeEvents(changes, { previous, current: snapshot });
@@ -190,7 +203,7 @@ export function planTenantOutputs(
 
   // The pointer only serves change detection: without it (`--no-changes`) a run adds no object for it.
   const pointer = config.detectChanges ? pointerObject(report, config, runId, formatKeys) : undefined;
-  return { objects, ...(pointer ? { pointer } : {}), events, facts };
+  return { objects, tableManifests, ...(pointer ? { pointer } : {}), events, facts };
 }
 
 function pointerObject(
@@ -213,6 +226,11 @@ function pointerObject(
   return object(snapshotPointerKey(config.prefix, tenantId), renderSnapshotPointer(pointer), SNAPSHOT_POINTER_CONTENT_TYPE, {
     'run-id': runId,
   });
+}
+
+/** A symlink manifest as an object, listing the URIs (`s3://bucket/key`) its sink gives the Parquet object. */
+export function tableManifestObject(manifest: TableManifest, uris: readonly string[], runId: string): ReportObject {
+  return object(manifest.key, renderTableManifest(uris), TABLE_MANIFEST_CONTENT_TYPE, { 'run-id': runId });
 }
 
 /** The run report page as an object, at `_reports/<runId>.html`. */

@@ -85,9 +85,16 @@ class RecordingEvents implements ChangeEventSink {
   }
 }
 
-function world(options: { tags?: Record<string, { key: string; value: string }[]>; events?: ChangeEventSink } = {}) {
+/** A sink a query engine reads, like S3: it names each object by a URI for the SQL tables' manifests. */
+class QueryableSink extends MemorySink {
+  objectUri(key: string): string {
+    return `s3://reports/${key}`;
+  }
+}
+
+function world(options: { tags?: Record<string, { key: string; value: string }[]>; events?: ChangeEventSink; queryable?: boolean } = {}) {
   const writes: string[] = [];
-  const s3 = new MemorySink('s3', undefined, writes);
+  const s3 = options.queryable ? new QueryableSink('s3', undefined, writes) : new MemorySink('s3', undefined, writes);
   const outputs: OutputDependencies = {
     csv,
     formats: [jsonFormat],
@@ -206,6 +213,53 @@ describe('tenant outputs', () => {
     expect(summary.tenants[0]?.status).toBe('failed');
     expect(s3.objects.has(`${DIR}/accounts.csv`)).toBe(true);
     expect(s3.objects.has(POINTER)).toBe(false);
+  });
+
+  describe('symlink manifests for the SQL tables', () => {
+    const ACCOUNTS_MANIFEST = `org-accounts/tables/accounts/dt=2024-05-01/${TENANT}.txt`;
+    const CHANGES_MANIFEST = `org-accounts/tables/changes/dt=2024-05-01/${TENANT}.txt`;
+
+    it('lists each Parquet object by its URI, after every object and before the pointer, only in sinks that give URIs', async () => {
+      // Prepare: the queryable sink and a local folder (no URI) side by side.
+      const { deps, s3, writes } = world({ queryable: true });
+      const local = new MemorySink('local', undefined, writes);
+      // Act: a first run, then a second with one tag changed (a baseline, so changes are written).
+      await collectRun(config(), { ...deps, sinks: [s3, local] });
+      writes.length = 0;
+      const second = world({ queryable: true, tags: { '200000000001': [{ key: 'Owner', value: 'dev' }] } });
+      s3.objects.forEach((object, key) => second.s3.objects.set(key, object));
+      const { summary } = await collectRun(config(), { ...second.deps, sinks: [second.s3, local] });
+      // Assess
+      const tenantWrites = second.writes.filter((w) => !w.includes('_manifests') && !w.includes('_reports'));
+      expect(tenantWrites.slice(-3)).toEqual([`memory-s3:${ACCOUNTS_MANIFEST}`, `memory-s3:${CHANGES_MANIFEST}`, `memory-s3:${POINTER}`]);
+      expect(textOf(second.s3.objects.get(ACCOUNTS_MANIFEST))).toBe(`s3://reports/${DIR}/accounts.parquet\n`);
+      expect(textOf(second.s3.objects.get(CHANGES_MANIFEST))).toBe(`s3://reports/${DIR}/changes.parquet\n`);
+      expect(second.s3.objects.get(ACCOUNTS_MANIFEST)).toMatchObject({
+        contentType: 'text/plain; charset=utf-8',
+        metadata: { 'run-id': summary.runId },
+      });
+      expect([...local.objects.keys()].filter((key) => key.includes('tables/'))).toEqual([]);
+    });
+
+    it('lists no changes table on a first run, and nothing with --formats csv', async () => {
+      const first = world({ queryable: true });
+      await collectRun(config(), first.deps);
+      expect([...first.s3.objects.keys()].filter((key) => key.includes('/tables/'))).toEqual([ACCOUNTS_MANIFEST]);
+      const csvOnly = world({ queryable: true });
+      await collectRun(config({ formats: 'csv' }), csvOnly.deps);
+      expect([...csvOnly.s3.objects.keys()].filter((key) => key.includes('/tables/'))).toEqual([]);
+    });
+
+    it('writes none for a tenant that fails on the way', async () => {
+      const { deps, s3 } = world({ queryable: true });
+      const refusing = Object.assign(Object.create(s3) as QueryableSink, {
+        write: (report: Parameters<MemorySink['write']>[0]) =>
+          report.key.endsWith('.parquet') ? Promise.reject(new Error('denied')) : s3.write(report),
+      });
+      const { summary } = await collectRun(config(), { ...deps, sinks: [refusing] });
+      expect(summary.tenants[0]?.status).toBe('failed');
+      expect([...s3.objects.keys()].filter((key) => key.includes('/tables/'))).toEqual([]);
+    });
   });
 
   it('refuses --formats without csv, naming the flag', () => {

@@ -65,7 +65,21 @@ export interface ShortLivedCredentials {
 /** An organization answered by the proxy itself (for sizes moto cannot seed quickly). */
 export interface SyntheticOrganization {
   readonly accounts: number;
+  /**
+   * ListAccounts answers carry `Paths`, as AWS's have since 2026-03 (the accounts sit in
+   * SYNTHETIC_OUS OUs under one root either way, for the OU tree walk).
+   */
+  readonly paths?: boolean;
 }
+
+/** How many OUs a synthetic organization's accounts are spread over (account i in OU i % SYNTHETIC_OUS). */
+export const SYNTHETIC_OUS = 10;
+
+/** The accounts of a synthetic organization that are delegated administrators, with their service principals. */
+export const SYNTHETIC_DELEGATED_SERVICES: Readonly<Record<number, readonly string[]>> = {
+  1: ['guardduty.amazonaws.com', 'securityhub.amazonaws.com'],
+  2: ['config.amazonaws.com'],
+};
 
 /** One Region as Account Management ListRegions answers it. */
 export interface RegionAnswer {
@@ -202,12 +216,69 @@ function errorBody(service: string, status: number, code: string, message: strin
 
 const SYNTHETIC_JOINED = Date.parse('2024-01-01T00:00:00.000Z') / 1000;
 
-/** Answers Organizations reads for a synthetic organization of `size` accounts (JSON 1.1 protocol). */
-function syntheticAnswer(managementAccountId: string, size: number, operation: string, body: string): object | undefined {
+/** Answers Organizations reads for a synthetic organization (JSON 1.1 protocol). */
+function syntheticAnswer(
+  managementAccountId: string,
+  synthetic: SyntheticOrganization,
+  operation: string,
+  body: string,
+): object | undefined {
+  const size = synthetic.accounts;
   const orgId = `o-synth${managementAccountId.slice(-5)}`;
+  const rootId = 'r-synt';
+  const ouId = (n: number) => `ou-synt-${String(n).padStart(8, '0')}`;
   const accountId = (index: number) => (index === 0 ? managementAccountId : String(700000000000 + index));
-  const input = (body ? JSON.parse(body) : {}) as { MaxResults?: number; NextToken?: string; ResourceId?: string };
+  const indexOf = (id: string) => (id === managementAccountId ? 0 : Number(id) - 700000000000);
+  const input = (body ? JSON.parse(body) : {}) as {
+    MaxResults?: number;
+    NextToken?: string;
+    ResourceId?: string;
+    ParentId?: string;
+    OrganizationalUnitId?: string;
+    AccountId?: string;
+  };
+  const accountEntry = (index: number) => {
+    const id = accountId(index);
+    return {
+      Id: id,
+      Arn: `arn:aws:organizations::${managementAccountId}:account/${orgId}/${id}`,
+      Email: `account-${index}@synthetic.example.com`,
+      Name: `synthetic-account-${index}`,
+      State: 'ACTIVE',
+      JoinedMethod: 'CREATED',
+      JoinedTimestamp: SYNTHETIC_JOINED + index,
+      ...(synthetic.paths ? { Paths: [`${orgId}/${rootId}/${ouId(index % SYNTHETIC_OUS)}/${id}/`] } : {}),
+    };
+  };
+  const ou = (n: number) => ({
+    Id: ouId(n),
+    Arn: `arn:aws:organizations::${managementAccountId}:ou/${orgId}/${ouId(n)}`,
+    Name: `Unit ${n}`,
+  });
   switch (operation) {
+    case 'ListRoots':
+      return { Roots: [{ Id: rootId, Arn: `arn:aws:organizations::${managementAccountId}:root/${orgId}/${rootId}`, Name: 'Root' }] };
+    case 'ListOrganizationalUnitsForParent':
+      return { OrganizationalUnits: input.ParentId === rootId ? Array.from({ length: SYNTHETIC_OUS }, (_, n) => ou(n)) : [] };
+    case 'DescribeOrganizationalUnit':
+      return { OrganizationalUnit: ou(Number(input.OrganizationalUnitId?.slice(-8))) };
+    case 'ListAccountsForParent': {
+      const n = input.ParentId === rootId ? -1 : Number(input.ParentId?.slice(-8));
+      const members = n < 0 ? [] : Array.from({ length: Math.ceil((size - n) / SYNTHETIC_OUS) }, (_, i) => n + i * SYNTHETIC_OUS);
+      const start = Number(input.NextToken ?? 0);
+      const end = Math.min(members.length, start + (input.MaxResults ?? 20));
+      const page = { Accounts: members.slice(start, end).map(accountEntry) };
+      return end < members.length ? { ...page, NextToken: String(end) } : page;
+    }
+    case 'ListDelegatedAdministrators':
+      return { DelegatedAdministrators: Object.keys(SYNTHETIC_DELEGATED_SERVICES).map((index) => accountEntry(Number(index))) };
+    case 'ListDelegatedServicesForAccount':
+      return {
+        DelegatedServices: (SYNTHETIC_DELEGATED_SERVICES[indexOf(input.AccountId ?? '')] ?? []).map((principal) => ({
+          ServicePrincipal: principal,
+          DelegationEnabledDate: SYNTHETIC_JOINED,
+        })),
+      };
     case 'DescribeOrganization':
       return {
         Organization: {
@@ -222,18 +293,7 @@ function syntheticAnswer(managementAccountId: string, size: number, operation: s
     case 'ListAccounts': {
       const start = Number(input.NextToken ?? 0);
       const end = Math.min(size, start + (input.MaxResults ?? 20));
-      const accounts = Array.from({ length: end - start }, (_, i) => {
-        const id = accountId(start + i);
-        return {
-          Id: id,
-          Arn: `arn:aws:organizations::${managementAccountId}:account/${orgId}/${id}`,
-          Email: `account-${start + i}@synthetic.example.com`,
-          Name: `synthetic-account-${start + i}`,
-          State: 'ACTIVE',
-          JoinedMethod: 'CREATED',
-          JoinedTimestamp: SYNTHETIC_JOINED + start + i,
-        };
-      });
+      const accounts = Array.from({ length: end - start }, (_, i) => accountEntry(start + i));
       return end < size ? { Accounts: accounts, NextToken: String(end) } : { Accounts: accounts };
     }
     case 'ListTagsForResource': {
@@ -352,7 +412,29 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         );
       }
       const synthetic = service === 'organizations' && account ? options.syntheticOrganizations?.[account] : undefined;
-      const answer = synthetic && account ? syntheticAnswer(account, synthetic.accounts, operation, text) : undefined;
+      const answer = synthetic && account ? syntheticAnswer(account, synthetic, operation, text) : undefined;
+      if (service === 'account' && operation === 'GetAlternateContact' && account && options.syntheticOrganizations?.[account]) {
+        // Stand-in for a synthetic organization's contacts: every other account has them all, the rest none.
+        const { AccountId, AlternateContactType } = JSON.parse(text) as { AccountId?: string; AlternateContactType?: string };
+        const target = AccountId ?? account;
+        if (Number(target.slice(-1)) % 2 === 1) return sendError(res, service, 404, 'ResourceNotFoundException', 'No contact of that type');
+        const payload = JSON.stringify({
+          AlternateContact: {
+            AlternateContactType,
+            EmailAddress: `${(AlternateContactType ?? '').toLowerCase()}-${target}@synthetic.example.com`,
+            Name: 'Synthetic Contact',
+            PhoneNumber: '+1-555-0100',
+            Title: 'Owner',
+          },
+        });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'x-amzn-requestid': 'fault-proxy',
+          'content-length': Buffer.byteLength(payload),
+        });
+        res.end(payload);
+        return;
+      }
       if (answer) {
         const payload = JSON.stringify(answer);
         res.writeHead(200, {

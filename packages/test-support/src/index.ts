@@ -15,7 +15,7 @@ export {
   tenantItem,
 } from './seed';
 export type { CreatedAccount, CreatedOrganization, SeedAccount, SeedOrganization, SeedTag, TenantItem } from './seed';
-export { DEFAULT_REGIONS, startFaultProxy } from './fault-proxy';
+export { DEFAULT_REGIONS, SYNTHETIC_DELEGATED_SERVICES, SYNTHETIC_OUS, startFaultProxy } from './fault-proxy';
 export type {
   FaultProxy,
   FaultProxyOptions,
