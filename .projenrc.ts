@@ -217,7 +217,9 @@ new JsonFile(cdk, 'cdk.json', {
     // Synth stays offline: no notices, no version check, no telemetry.
     notices: false,
     versionReporting: false,
-    context: { 'cli-telemetry': false },
+    // The fan-out's Distributed Map writes its results to S3 only with this flag: aws-cdk-lib 2.276
+    // drops `resultWriterV2` without it (the construct refuses to synth then).
+    context: { 'cli-telemetry': false, '@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2': true },
   },
 });
 cdk.gitignore.exclude('cdk.out/');

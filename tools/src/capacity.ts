@@ -28,7 +28,7 @@ export const DEFAULT_ASSUMPTIONS: CapacityAssumptions = {
   callsPerAccount: 1.05,
   fixedSecondsPerTenant: 2,
   secondsPerInvocation: 13 * 60,
-  mapConcurrency: 40,
+  mapConcurrency: 50,
   tenantConcurrency: 8,
   lambdaMemoryMb: 512,
   putsPerTenant: 10,

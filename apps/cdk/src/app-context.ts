@@ -1,7 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import { parseEnvironmentContext } from './collector-environment';
 import type { CollectorMode, CollectorStackProps } from './collector-stack';
-import { checkedMaxConcurrency } from './constructs/fanout-collector';
+import { DEFAULT_MAX_CONCURRENCY, checkedMaxConcurrency } from './constructs/fanout-collector';
 import { DeploymentSettingError, checkedSettingValue } from './settings';
 
 /** What the app builds when a context key is not given (a first deployment). */
@@ -9,7 +9,7 @@ const DEFAULTS = {
   mode: 'single',
   tenantsTableName: 'orgmeta-tenants',
   readerRoleName: 'OrgMetaReader',
-  maxConcurrency: '10',
+  maxConcurrency: String(DEFAULT_MAX_CONCURRENCY),
   // Tenants without an ExternalId are refused unless -c requireExternalId=false.
   requireExternalId: 'true',
 } as const;

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { cdkJsonContext } from './cdk-json';
 import { buildApp } from './main';
 
 const LIMIT_BYTES = 2 * 1024 * 1024;
@@ -17,7 +18,7 @@ interface TemplateFunction {
 
 function bundleSizes(mode: string): { handler: string; bytes: number }[] {
   const outdir = mkdtempSync(join(tmpdir(), 'orgmeta-synth-'));
-  const assembly = buildApp(new App({ outdir, context: { mode } })).synth();
+  const assembly = buildApp(new App({ outdir, context: { ...cdkJsonContext(), mode } })).synth();
   const template = JSON.parse(readFileSync(join(outdir, assembly.getStackByName('OrgmetaCollector').templateFile), 'utf8')) as {
     Resources: Record<string, TemplateFunction>;
   };

@@ -9,6 +9,7 @@ import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorGrants } from './constructs/collector-grants';
 import { CollectorSchedule } from './constructs/collector-schedule';
 import { FanoutCollector } from './constructs/fanout-collector';
+import { runFilesPrefix } from './handlers/run-files';
 import { ReportBucket } from './constructs/report-bucket';
 import type { ScheduledCollector } from './constructs/scheduled-collector';
 import { SingleModeCollector } from './constructs/single-mode-collector';
@@ -46,7 +47,7 @@ export interface CollectorStackProps extends StackProps {
   readonly infrequentAccessAfterDays?: number;
   /** EventBridge Scheduler cron fields. @default daily 02:00 */
   readonly scheduleCron?: scheduler.CronOptionsWithTimezone;
-  /** Map concurrency in fanout mode (1 to 40 for an inline Map). @default 10 */
+  /** Tenants collected at once in fanout mode (1 to 10,000): the Distributed Map's MaxConcurrency. @default 50 */
   readonly maxConcurrency?: number;
   /** SNS topic that the alarms notify. */
   readonly alarmTopicArn?: string;
@@ -97,6 +98,7 @@ export class CollectorStack extends Stack {
     this.bucket = new ReportBucket(this, 'Reports', {
       existingBucketName,
       infrequentAccessAfterDays: props.infrequentAccessAfterDays ?? 30,
+      runFilesPrefix: runFilesPrefix(prefix),
     }).bucket;
 
     const environment = collectorEnvironment(
@@ -129,7 +131,13 @@ export class CollectorStack extends Stack {
     const collector: ScheduledCollector =
       props.mode === 'single'
         ? new SingleModeCollector(this, 'Default', modeProps)
-        : new FanoutCollector(this, 'Default', { ...modeProps, maxConcurrency: props.maxConcurrency });
+        : new FanoutCollector(this, 'Default', {
+            ...modeProps,
+            maxConcurrency: props.maxConcurrency,
+            prefix,
+            bucket: this.bucket,
+            reportKmsKeyArn,
+          });
     this.collectorRole = collector.collectorRole;
 
     const schedule = new CollectorSchedule(this, 'Schedule', { collector, cron: props.scheduleCron ?? { minute: '0', hour: '2' } });

@@ -108,15 +108,21 @@ describe('ExternalId required', () => {
 });
 
 describe('Context checks', () => {
-  it.each(['abc', '0', '41', '2.5', '-3'])('fails synth on maxConcurrency=%s, naming the key and the bound', (value) => {
+  it.each(['abc', '0', '10001', '2.5', '-3', '1e3'])('fails synth on maxConcurrency=%s, naming the key and the bound', (value) => {
     expect(() => synthApp({ mode: 'fanout', maxConcurrency: value })).toThrow(
-      `Invalid maxConcurrency (context "maxConcurrency"): "${value}" is not a whole number from 1 to 40`,
+      `Invalid maxConcurrency (context "maxConcurrency"): "${value}" is not a whole number from 1 to 10,000; it is the number of tenants collected at once`,
     );
   });
 
-  it('accepts maxConcurrency=40, the inline Map bound, as text or number', () => {
-    expect(() => synthApp({ mode: 'fanout', maxConcurrency: '40' })).not.toThrow();
-    expect(() => synthApp({ mode: 'fanout', maxConcurrency: 40 })).not.toThrow();
+  it('accepts maxConcurrency=10000, the Distributed Map bound, as text or number', () => {
+    expect(() => synthApp({ mode: 'fanout', maxConcurrency: '10000' })).not.toThrow();
+    expect(() => synthApp({ mode: 'fanout', maxConcurrency: 10_000 })).not.toThrow();
+  });
+
+  it('refuses to synth the fan-out without the result writer flag, which aws-cdk-lib would otherwise drop silently', () => {
+    expect(() => synthApp({ mode: 'fanout', '@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2': false })).toThrow(
+      'The fan-out needs the context flag "@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2": true',
+    );
   });
 
   it('refuses an unknown mode', () => {

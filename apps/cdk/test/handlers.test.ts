@@ -15,7 +15,8 @@ import { parse } from 'csv-parse/sync';
 import { handler } from '../src/handlers/collect-all';
 import { DEADLINE_MARGIN_MS } from '../src/handlers/deadline';
 import { lambdaComposition, resetLambdaComposition } from '../src/handlers/composition';
-import { collectOneTenant, listTenants, writeRunManifest } from '../src/handlers/fanout';
+import { collectOneTenant, listTenants, writeRunManifest, type ListTenantsOutput, type TenantRef } from '../src/handlers/fanout';
+import { runDistributedMap } from './support/distributed-map';
 
 const TABLE = 'lambda-tenants';
 const BUCKET = 'lambda-reports';
@@ -68,6 +69,31 @@ describe('Lambda handlers against moto', () => {
     for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
     Object.assign(process.env, environmentBefore);
   });
+
+  /** The run's tenant list, as the Distributed Map's item reader sees it. */
+  const tenantsOf = async (run: ListTenantsOutput): Promise<TenantRef[]> =>
+    (await s3().text(BUCKET, run.tenantsKey))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as TenantRef);
+  const summarize = (run: ListTenantsOutput, map: Awaited<ReturnType<typeof runDistributedMap>>) =>
+    writeRunManifest({ runId: run.runId, startedAt: run.startedAt, resultWriterDetails: map.ResultWriterDetails });
+  const manifestOf = async (prefix: string, run: ListTenantsOutput): Promise<RunSummary> =>
+    JSON.parse(await s3().text(BUCKET, `${prefix}dt=${run.startedAt.slice(0, 10)}/_manifests/${run.runId}.json`));
+  const failedRecord = (tenantId: string, code: string) => ({
+    tenantId,
+    tenantName: '',
+    status: 'failed' as const,
+    accounts: 0,
+    durationMs: 1,
+    error: { code, message: `${code}: denied`, hint: 'fix the role' },
+  });
+  /** A copy of the run's list with no line: a Map run that started no child. */
+  const emptyListOf = async (run: ListTenantsOutput): Promise<ListTenantsOutput> => {
+    const key = `${run.tenantsKey}.empty`;
+    await s3().put(BUCKET, key, '');
+    return { ...run, tenantsKey: key };
+  };
 
   const logLines = () => stdout.mock.calls.map(([line]) => String(line));
   /** Embedded Metric Format records: lines CloudWatch turns into metrics. */
@@ -182,46 +208,59 @@ describe('Lambda handlers against moto', () => {
     expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(2048);
   });
 
-  it('fan-out: the list step bounds what the table says before it enters the state', async () => {
+  it('fan-out: the plan step bounds what the table says in the run files, and the state holds only keys and a count', async () => {
     await seedTenantTable(motoEndpoint(), 'lambda-hostile-tenants', [
       tenantItem(GOOD, { name: `n\n${'a'.repeat(10_000)}` }),
       tenantItem(`1${'2'.repeat(50_000)}`),
     ]);
     useEnvironment({ REPORT_PREFIX: 'hostile/', TENANTS_TABLE_NAME: 'lambda-hostile-tenants' });
     const run = await listTenants();
-    expect(run.tenants).toHaveLength(1);
-    expect(run.tenants[0].tenantName).toMatch(/^n\\na+… \(\d+ more characters\)$/);
-    expect(run.invalidRecords).toHaveLength(1);
-    expect(Buffer.byteLength(JSON.stringify(run))).toBeLessThan(2048);
+    expect(run).toEqual({
+      runId: run.runId,
+      startedAt: run.startedAt,
+      bucket: BUCKET,
+      tenantsKey: `hostile/_runs/${run.runId}/tenants.jsonl`,
+      resultsPrefix: `hostile/_runs/${run.runId}/results`,
+      tenantCount: 1,
+    });
+    const tenants = await tenantsOf(run);
+    expect(tenants).toHaveLength(1);
+    expect(tenants[0].tenantName).toMatch(/^n\\na+… \(\d+ more characters\)$/);
+    const plan = JSON.parse(await s3().text(BUCKET, `hostile/_runs/${run.runId}/plan.json`));
+    expect(plan.invalidRecords).toHaveLength(1);
+    expect(plan.invalidRecords[0].key.length).toBeLessThan(400);
   });
 
-  it('single mode: with REQUIRE_EXTERNAL_ID=true (the stack default) a tenant without an ExternalId is refused, the others collected', async () => {
-    useEnvironment({ REPORT_PREFIX: 'require-id/', TENANTS_TABLE_NAME: TABLE, REQUIRE_EXTERNAL_ID: 'true' });
-    const failure = handler({}, lambdaContext(FIFTEEN_MINUTES));
-    await expect(failure).rejects.toThrow(`2 tenant(s) failed: ${ALSO_GOOD} (ExternalIdMissing), ${NO_ORG} (ExternalIdMissing)`);
-    const keys = await s3().keys(BUCKET);
-    expect(keys.filter((k) => k.startsWith('require-id/') && k.endsWith('.csv'))).toEqual([
-      `require-id/dt=${today()}/tenant_id=${GOOD}/accounts.csv`,
-    ]);
+  it('fan-out: the state stays the same size whatever the fleet (1,000 tenants: one JSONL line each, not in the state)', async () => {
+    const table = 'lambda-fleet-tenants';
+    await seedTenantTable(
+      motoEndpoint(),
+      table,
+      Array.from({ length: 1000 }, (_, i) =>
+        tenantItem(`1300${String(i).padStart(8, '0')}`, { name: `Tenant ${i}`, externalId: `fleet-secret-${i}` }),
+      ),
+    );
+    useEnvironment({ REPORT_PREFIX: 'fleet/', TENANTS_TABLE_NAME: table });
+    const run = await listTenants();
+    expect(run.tenantCount).toBe(1000);
+    expect(Buffer.byteLength(JSON.stringify(run))).toBeLessThan(512);
+    const jsonl = await s3().text(BUCKET, run.tenantsKey);
+    expect(jsonl.split('\n').filter(Boolean)).toHaveLength(1000);
+    expect(jsonl).not.toContain('fleet-secret');
   });
 
-  it('fan-out: list -> collect each -> manifest, with no ExternalId in the state', async () => {
+  it('fan-out: plan -> one child per JSONL line -> summarize from the result files, with no ExternalId in the state or the list', async () => {
     useEnvironment({ REPORT_PREFIX: 'fanout/', TENANTS_TABLE_NAME: TABLE });
     const run = await listTenants();
     // Each tenant carries its item's key (not an ExternalId): its task reads that one item.
-    expect(run.tenants).toEqual([
+    expect(await tenantsOf(run)).toEqual([
       { tenantId: GOOD, tenantName: '', key: [{ name: 'pk', type: 'S', value: 'item-0001' }] },
       { tenantId: ALSO_GOOD, tenantName: '', key: [{ name: 'pk', type: 'S', value: 'item-0002' }] },
       { tenantId: NO_ORG, tenantName: '', key: [{ name: 'pk', type: 'S', value: 'item-0003' }] },
     ]);
     expect(JSON.stringify(run)).not.toContain('lambda-external-id');
-    const results = [];
-    for (const tenant of run.tenants) results.push(await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant }));
-    expect(results.map((r) => [r.tenantId, r.status, r.error?.code])).toEqual([
-      [GOOD, 'succeeded', undefined],
-      [ALSO_GOOD, 'succeeded', undefined],
-      [NO_ORG, 'failed', 'AWSOrganizationsNotInUseException'],
-    ]);
+    expect(await s3().text(BUCKET, run.tenantsKey)).not.toContain('lambda-external-id');
+    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectOneTenant(input) }));
     const rows = parse(await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/tenant_id=${GOOD}/accounts.csv`), {
       columns: true,
     }) as Record<string, string>[];
@@ -234,15 +273,75 @@ describe('Lambda handlers against moto', () => {
     expect(await s3().text(BUCKET, `fanout/tables/accounts/dt=${day}/${GOOD}.txt`)).toBe(
       `s3://${BUCKET}/fanout/dt=${day}/tenant_id=${GOOD}/accounts.parquet\n`,
     );
-    await expect(writeRunManifest({ ...run, results })).rejects.toThrow(`Run ${run.runId}: 1 of 3 tenant(s) failed`);
+    await expect(summarize(run, map)).rejects.toThrow(`Run ${run.runId}: 1 of 3 tenant(s) failed`);
     expect(metricRecords()).toEqual([]);
-    const manifest: RunSummary = JSON.parse(
-      await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/_manifests/${run.runId}.json`),
-    );
-    expect(manifest.tenants.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'failed']);
-    // Without the failed tenant the run succeeds, and says so in its metric.
-    await expect(writeRunManifest({ ...run, results: results.slice(0, 2) })).resolves.toEqual({ runId: run.runId, failed: 0 });
+    const manifest = await manifestOf('fanout/', run);
+    expect(manifest.tenants.map((t) => [t.tenantId, t.status, t.error?.code])).toEqual([
+      [GOOD, 'succeeded', undefined],
+      [ALSO_GOOD, 'succeeded', undefined],
+      [NO_ORG, 'failed', 'AWSOrganizationsNotInUseException'],
+    ]);
+    expect(manifest.totals).toEqual({ tenants: 3, succeeded: 2, failed: 1, accounts: 3, changes: 0 });
+  });
+
+  it('fan-out: every tenant succeeding makes a successful run, told by its metric', async () => {
+    const table = 'lambda-fanout-ok';
+    await seedTenantTable(motoEndpoint(), table, [tenantItem(GOOD), tenantItem(ALSO_GOOD)]);
+    useEnvironment({ REPORT_PREFIX: 'fanout-ok/', TENANTS_TABLE_NAME: table });
+    const run = await listTenants();
+    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectOneTenant(input) }));
+    await expect(summarize(run, map)).resolves.toEqual({ runId: run.runId, failed: 0 });
+    expect((await manifestOf('fanout-ok/', run)).totals).toMatchObject({ tenants: 2, succeeded: 2, failed: 0 });
     expect(metricRecords()).toEqual([expect.objectContaining({ Collector: 'orgmeta', RunsSucceeded: 1, runId: run.runId })]);
+  });
+
+  it('fan-out: the manifest is written when every tenant fails, failed child executions included (error and cause kept, never lost)', async () => {
+    useEnvironment({ REPORT_PREFIX: 'fanout-all-failed/', TENANTS_TABLE_NAME: TABLE });
+    const run = await listTenants();
+    // One child ends FAILED (e.g. timed out past the task's catch), the others return failed tenant records.
+    const map = await runDistributedMap(run, async (input) =>
+      input.tenant.tenantId === GOOD
+        ? { status: 'FAILED', error: 'States.Timeout', cause: 'The child execution timed out.' }
+        : { status: 'SUCCEEDED', output: failedRecord(input.tenant.tenantId, 'AccessDenied') },
+    );
+    await expect(summarize(run, map)).rejects.toThrow(`Run ${run.runId}: 3 of 3 tenant(s) failed`);
+    const manifest = await manifestOf('fanout-all-failed/', run);
+    expect(manifest.totals).toEqual({ tenants: 3, succeeded: 0, failed: 3, accounts: 0 });
+    expect(manifest.tenants.map((t) => [t.tenantId, t.status, t.error?.code])).toEqual([
+      [GOOD, 'failed', 'States.Timeout'],
+      [ALSO_GOOD, 'failed', 'AccessDenied'],
+      [NO_ORG, 'failed', 'AccessDenied'],
+    ]);
+    expect(manifest.tenants[0].error?.message).toBe("The tenant's child execution ended FAILED: The child execution timed out.");
+  });
+
+  it('fan-out: a tenant of the list that no result file mentions is a failed tenant in the manifest (0 succeeded)', async () => {
+    useEnvironment({ REPORT_PREFIX: 'fanout-missing/', TENANTS_TABLE_NAME: TABLE });
+    const run = await listTenants();
+    // A Map run that wrote no result at all (a manifest listing no file).
+    const map = await runDistributedMap(await emptyListOf(run), async () => ({ status: 'FAILED', error: 'x', cause: 'x' }));
+    await expect(summarize(run, map)).rejects.toThrow(`Run ${run.runId}: 3 of 3 tenant(s) failed`);
+    const manifest = await manifestOf('fanout-missing/', run);
+    expect(manifest.tenants.map((t) => t.error?.code)).toEqual(['TenantResultMissing', 'TenantResultMissing', 'TenantResultMissing']);
+  });
+
+  it('fan-out: a missing result manifest fails the summarize step, naming the key, and still releases nothing it does not hold', async () => {
+    useEnvironment({ REPORT_PREFIX: 'fanout-no-results/', TENANTS_TABLE_NAME: TABLE });
+    const run = await listTenants();
+    const gone = { Bucket: BUCKET, Key: `${run.resultsPrefix}/nope/manifest.json` };
+    await expect(writeRunManifest({ runId: run.runId, startedAt: run.startedAt, resultWriterDetails: gone })).rejects.toThrow(
+      `The result writer's manifest s3://${BUCKET}/${gone.Key} does not exist`,
+    );
+  });
+
+  it('single mode: with REQUIRE_EXTERNAL_ID=true (the stack default) a tenant without an ExternalId is refused, the others collected', async () => {
+    useEnvironment({ REPORT_PREFIX: 'require-id/', TENANTS_TABLE_NAME: TABLE, REQUIRE_EXTERNAL_ID: 'true' });
+    const failure = handler({}, lambdaContext(FIFTEEN_MINUTES));
+    await expect(failure).rejects.toThrow(`2 tenant(s) failed: ${ALSO_GOOD} (ExternalIdMissing), ${NO_ORG} (ExternalIdMissing)`);
+    const keys = await s3().keys(BUCKET);
+    expect(keys.filter((k) => k.startsWith('require-id/') && k.endsWith('.csv'))).toEqual([
+      `require-id/dt=${today()}/tenant_id=${GOOD}/accounts.csv`,
+    ]);
   });
 
   it('fan-out: each tenant task reads its own item by key (GetItem), not the whole table', async () => {
@@ -250,13 +349,14 @@ describe('Lambda handlers against moto', () => {
     await seedTenantTable(motoEndpoint(), table, [tenantItem(GOOD, { name: 'Good' })]);
     useEnvironment({ REPORT_PREFIX: 'by-key/', TENANTS_TABLE_NAME: table });
     const run = await listTenants();
-    expect(run.tenants).toEqual([{ tenantId: GOOD, tenantName: 'Good', key: [{ name: 'pk', type: 'S', value: 'item-0001' }] }]);
+    const tenants = await tenantsOf(run);
+    expect(tenants).toEqual([{ tenantId: GOOD, tenantName: 'Good', key: [{ name: 'pk', type: 'S', value: 'item-0001' }] }]);
     // A conflicting duplicate of the tenant appears after planning. A scan would find both items and refuse
     // them both as conflicting; the task reads only the item the plan step chose.
     await new DynamoDBClient(clientOptions(motoEndpoint())).send(
       new PutItemCommand({ TableName: table, Item: { pk: { S: 'item-9999' }, ...tenantItem(GOOD, { name: 'Impostor' }) } }),
     );
-    const byKey = await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant: run.tenants[0] });
+    const byKey = await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant: tenants[0] });
     expect([byKey.status, byKey.tenantName]).toEqual(['succeeded', 'Good']);
     // Without a key (a table whose key schema could not be read) the task scans, and sees the conflict.
     const scanned = await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant: { tenantId: GOOD, tenantName: 'Good' } });

@@ -12,6 +12,7 @@ import {
 import { handler } from '../src/handlers/collect-all';
 import { resetLambdaComposition } from '../src/handlers/composition';
 import { collectOneTenant, listTenants, writeRunManifest } from '../src/handlers/fanout';
+import { runDistributedMap } from './support/distributed-map';
 
 const TABLE = 'lambda-lock-tenants';
 const BUCKET = 'lambda-lock-reports';
@@ -111,9 +112,10 @@ describe('Lambda handlers and the run lock (moto)', () => {
       name: 'RunLockHeldError',
       holder: expect.objectContaining({ runId: run.runId }),
     });
-    const results = [];
-    for (const tenant of run.tenants) results.push(await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant }));
-    await expect(writeRunManifest({ ...run, results })).resolves.toEqual({ runId: run.runId, failed: 0 });
+    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectOneTenant(input) }));
+    await expect(
+      writeRunManifest({ runId: run.runId, startedAt: run.startedAt, resultWriterDetails: map.ResultWriterDetails }),
+    ).resolves.toEqual({ runId: run.runId, failed: 0 });
     expect(await objects().keys(BUCKET)).not.toContain(lockKey('fanout-lock/'));
   });
 
@@ -128,7 +130,10 @@ describe('Lambda handlers and the run lock (moto)', () => {
       durationMs: 1,
       error: { code: 'X', message: 'm', hint: 'h' },
     };
-    await expect(writeRunManifest({ ...run, results: [failed] })).rejects.toMatchObject({ name: 'RunFailedError' });
+    const map = await runDistributedMap(run, async () => ({ status: 'SUCCEEDED', output: failed }));
+    await expect(
+      writeRunManifest({ runId: run.runId, startedAt: run.startedAt, resultWriterDetails: map.ResultWriterDetails }),
+    ).rejects.toMatchObject({ name: 'RunFailedError' });
     expect(await objects().keys(BUCKET)).not.toContain(lockKey('fanout-failed/'));
   });
 

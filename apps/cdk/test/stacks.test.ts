@@ -10,6 +10,7 @@ const RUN_LOCK_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'];
 const RUN_LOCK_OBJECT = {
   'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/_lock/run.json']],
 };
+const RUN_FILES = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Reports/), 'Arn'] }, '/org-accounts/_runs/*']] };
 const REPORT_BUCKET = { 'Fn::GetAtt': [expect.stringMatching('^Reports'), 'Arn'] };
 // The previous snapshot: GetObject under the prefix, and ListBucket on the prefix only (else a missing pointer is 403, not 404).
 const READ_SNAPSHOTS = [
@@ -190,10 +191,36 @@ describe('CollectorStack, fanout mode', () => {
     });
     const map = definition.States.CollectEachTenant;
     expect(map.MaxConcurrency).toBe(7);
+    // One STANDARD child execution per line of the run's tenant list in S3; results written back to S3.
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect(map.ItemReader).toEqual({
+      Resource: 'arn:TOKEN:states:::s3:getObject',
+      ReaderConfig: { InputType: 'JSONL' },
+      Parameters: { Bucket: 'TOKEN', 'Key.$': '$.run.tenantsKey' },
+    });
+    expect(map.ResultWriter).toEqual({
+      Resource: 'arn:TOKEN:states:::s3:putObject',
+      Parameters: { Bucket: 'TOKEN', 'Prefix.$': '$.run.resultsPrefix' },
+    });
+    expect(map.ToleratedFailurePercentage).toBe(100);
+    expect(map.ItemSelector).toEqual({ 'tenant.$': '$$.Map.Item.Value', 'runId.$': '$.run.runId', 'startedAt.$': '$.run.startedAt' });
+    // Nothing fleet-sized in the state: the Map's output is the result writer's manifest key, the summarize step gets only that.
+    expect(map.ResultPath).toBe('$.results');
+    expect(definition.States.WriteManifestTask.Parameters).toEqual({
+      'runId.$': '$.run.runId',
+      'startedAt.$': '$.run.startedAt',
+      'resultWriterDetails.$': '$.results.ResultWriterDetails',
+    });
     const task = map.ItemProcessor.States.CollectTenantTask;
     expect(task.Retry).toEqual(
       expect.arrayContaining([
         { ErrorEquals: ['TenantThrottledError'], IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 4, JitterStrategy: 'FULL' },
+      ]),
+    );
+    // Throttled invocations (the function's reserved concurrency) are retried with the Lambda service errors.
+    expect(task.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']) }),
       ]),
     );
     expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.taskError', Next: 'TenantTaskFailed' }]);
@@ -225,8 +252,11 @@ describe('CollectorStack, fanout mode', () => {
     expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       's3:PutObject',
+      's3:GetObject',
       RUN_LOCK_ACTIONS,
     ]);
+    // The summarize step reads the run's files (tenant list, plan, result files) and nothing else of the bucket.
+    expect(statementsOf(collector, 'WriteManifestRole')[2].Resource).toEqual(RUN_FILES);
     expect(statementsOf(collector, 'ListTenantsRole')[2].Resource).toEqual({
       'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Reports/), 'Arn'] }, '/org-accounts/_lock/run.json']],
     });
@@ -244,6 +274,34 @@ describe('CollectorStack, fanout mode', () => {
         }),
       ]),
     );
+  });
+
+  it("narrows the item reader's and result writer's S3 access to the run files (aws-cdk-lib grants bucket/*)", () => {
+    const s3Statements = statementsOf(collector, 'CollectorRole').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3Statements).toEqual([
+      expect.objectContaining({
+        Action: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        Resource: RUN_FILES,
+      }),
+      expect.objectContaining({ Action: 's3:GetObject', Resource: RUN_FILES }),
+    ]);
+  });
+
+  it("reserves the collect function's concurrency to match the Map's", () => {
+    collector.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'orgmeta fan-out: collects one tenant',
+      ReservedConcurrentExecutions: 7,
+    });
+  });
+
+  it('expires the run files after 30 days (longer than an execution stays redrivable)', () => {
+    collector.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'ExpireRunFiles', Prefix: 'org-accounts/_runs/', ExpirationInDays: 30, Status: 'Enabled' }),
+        ]),
+      },
+    });
   });
 
   it('starts executions from the schedule with a retry policy and a dead-letter queue, and alarms on failed executions', () => {

@@ -1,10 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { cdkJsonContext } from '../src/cdk-json';
 import { buildApp } from '../src/main';
 
 /** The app as `cdk synth` builds it (cdk-nag included), without bundling the Lambdas. */
 export function synthApp(context: Record<string, unknown> = {}) {
-  const app = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
+  const app = buildApp(new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } }));
   // cdk-nag runs as a validation plugin: any unacknowledged finding makes synth throw.
   app.synth();
   return {

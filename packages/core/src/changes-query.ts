@@ -69,6 +69,29 @@ function ordinal(a: string, b: string): number {
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
+/** A run's manifest, found by its run ID (which names its `dt=` day), from S3 or the output folder. */
+export interface RunManifestFound {
+  /** The run's summary, as the manifest holds it. */
+  readonly summary: RunSummary;
+  /** The manifest's key (or local path) it was read from. */
+  readonly key: string;
+  /** The run's `dt=` day. */
+  readonly date: Date;
+}
+
+/**
+ * Reads one run's manifest (`orgmeta changes --run-id`, `orgmeta collect --retry-failed`). Throws a
+ * RangeError naming what is wrong when the ID is not a run ID or the run has no manifest there.
+ */
+export async function readRunManifest(store: ObjectReader, prefix: string, runId: string): Promise<RunManifestFound> {
+  const date = runIdDate(runId);
+  if (!date) throw new RangeError(`"${runId}" is not a run ID (e.g. 20240501T120000Z-a1b2c3)`);
+  const key = manifestKey(prefix, date, runId);
+  const bytes = await store.readObject(key);
+  if (!bytes) throw new RangeError(`No run ${runId}: its manifest ${key} does not exist`);
+  return { summary: JSON.parse(decode(bytes)) as RunSummary, key, date };
+}
+
 /** Finds the change rows a query asks for; `tenantIds` narrows it (empty: every tenant). Never lists more than it must. */
 export async function findChanges(
   store: ObjectReader & ObjectLister,
@@ -101,12 +124,7 @@ export async function findChanges(
       sources.push({ key: changesKeyBeside(parsed.pointer.keys.csv), runId: parsed.pointer.runId });
     }
   } else if (query.kind === 'run') {
-    const date = runIdDate(query.runId);
-    if (!date) throw new RangeError(`"${query.runId}" is not a run ID (e.g. 20240501T120000Z-a1b2c3)`);
-    const key = manifestKey(prefix, date, query.runId);
-    const bytes = await store.readObject(key);
-    if (!bytes) throw new RangeError(`No run ${query.runId}: its manifest ${key} does not exist`);
-    const summary = JSON.parse(decode(bytes)) as RunSummary;
+    const { summary, date } = await readRunManifest(store, prefix, query.runId);
     for (const tenant of summary.tenants) {
       if (!wanted(tenant.tenantId) || tenant.status !== 'succeeded' || !tenant.changes) continue;
       sources.push({ key: `${prefix}dt=${partitionDate(date)}/tenant_id=${tenant.tenantId}/changes.csv`, runId: query.runId });

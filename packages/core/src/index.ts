@@ -92,7 +92,7 @@ export type {
   TenantReportDetails,
 } from './run-report';
 export { RUN_REPORT_CONTENT_TYPE, runReportKey } from './run-report-layout';
-export { findChanges } from './changes-query';
-export type { ChangesFound, ChangesParser, ChangesQuery, ObjectLister } from './changes-query';
+export { findChanges, readRunManifest } from './changes-query';
+export type { ChangesFound, ChangesParser, ChangesQuery, ObjectLister, RunManifestFound } from './changes-query';
 export { REPORT_SINK_KINDS } from './report-sinks';
 export type { ReportSinkKind, SinkLocationField, SinkLocations, SinkVersionField, SinkWrittenField } from './report-sinks';

@@ -1,4 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { clientOptions } from './seed';
 
 /** Reads what a run wrote to a bucket in the emulator. */
@@ -24,6 +31,11 @@ export class S3Objects {
   async text(bucket: string, key: string, versionId?: string): Promise<string> {
     const { Body } = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
     return (await Body?.transformToString('utf-8')) ?? '';
+  }
+
+  /** Writes an object as another writer would (e.g. Step Functions' result writer). */
+  async put(bucket: string, key: string, body: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(body, 'utf8') }));
   }
 
   /** Turns versioning on: every PUT then keeps the object it replaces and answers with a VersionId. */

@@ -126,6 +126,26 @@ export class CollectorGrants {
     }
   }
 
+  /**
+   * The fan-out's summarize step reads the run's files (tenant list, plan, the Map's result files)
+   * under `<prefix>_runs/` only.
+   */
+  readRunFiles(role: iam.Role): void {
+    const runFiles = this.props.bucket.arnForObjects(`${this.props.prefix}_runs/*`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadRunFiles', actions: ['s3:GetObject'], resources: [runFiles] }));
+    if (this.props.reportKmsKeyArn) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptRunFiles',
+          actions: ['kms:Decrypt'],
+          resources: [this.props.reportKmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+        }),
+      );
+    }
+    acknowledgeWildcardResources(role, [runFiles], "The run's files are per run ID under <prefix>_runs/; only s3:GetObject there.");
+  }
+
   /** PutEvents on the one change-events bus, when there is one. */
   publishChangeEvents(role: iam.Role): void {
     const bus = this.props.changeEventsBus;

@@ -1,12 +1,14 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, FeatureFlags, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { runFilesPrefix } from '../handlers/run-files';
 import { acknowledgeWildcardResources } from '../nag';
 import { DeploymentSettingError } from '../settings';
 import { OrgmetaFunction } from './orgmeta-function';
@@ -35,22 +37,76 @@ function retryLambdaServiceErrors(task: tasks.LambdaInvoke): tasks.LambdaInvoke 
   return task;
 }
 
-/** An inline Map runs at most this many iterations at once (a Distributed Map would be needed beyond). */
-export const INLINE_MAP_MAX_CONCURRENCY = 40;
+/** A Distributed Map runs at most this many child executions at once. */
+export const DISTRIBUTED_MAP_MAX_CONCURRENCY = 10_000;
+
+/**
+ * Tenants collected at once by default. Each tenant is its own organization, so Organizations
+ * throttling does not add up across tenants; what is shared is the collector account: its Lambda
+ * concurrency (1,000 by default, 100 of which must stay unreserved), STS AssumeRole and S3. 50
+ * reserves 5% of a default account and, at 1 to 3 minutes per typical tenant, collects 1,000
+ * tenants in 20 to 60 minutes, well inside the execution's 12-hour timeout.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 50;
+
+/** The context flag without which aws-cdk-lib 2.276 silently drops `resultWriterV2` from the definition. */
+export const RESULT_WRITER_V2_FLAG = '@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2';
 
 export interface FanoutCollectorProps extends CollectorModeProps {
-  /** Tenants collected at once (1 to 40). @default 10 */
+  /** Tenants collected at once (1 to 10,000), also the collect function's reserved concurrency. @default 50 */
   readonly maxConcurrency?: number;
+  /** Where the run's files go (`<prefix>_runs/`), as the Lambda uses it (normalised). */
+  readonly prefix: string;
+  readonly bucket: s3.IBucket;
+  readonly reportKmsKeyArn?: string;
 }
 
-/** Tenants collected at once, as an inline Map allows; the error names the context key that sets it. */
+/** Tenants collected at once; the error names the context key that sets it. */
 export function checkedMaxConcurrency(value: number, given: string = String(value)): number {
-  if (!Number.isInteger(value) || value < 1 || value > INLINE_MAP_MAX_CONCURRENCY) {
+  if (!Number.isInteger(value) || value < 1 || value > DISTRIBUTED_MAP_MAX_CONCURRENCY) {
     throw new DeploymentSettingError(
-      `Invalid maxConcurrency (context "maxConcurrency"): "${given}" is not a whole number from 1 to ${INLINE_MAP_MAX_CONCURRENCY}; the fan-out's inline Map runs at most ${INLINE_MAP_MAX_CONCURRENCY} tenants at once.`,
+      `Invalid maxConcurrency (context "maxConcurrency"): "${given}" is not a whole number from 1 to ${DISTRIBUTED_MAP_MAX_CONCURRENCY.toLocaleString('en-US')}; it is the number of tenants collected at once (the Distributed Map's MaxConcurrency and the collect function's reserved concurrency), e.g. -c maxConcurrency=${DEFAULT_MAX_CONCURRENCY}.`,
     );
   }
   return value;
+}
+
+/** Object ARNs of the run files only: the item reader and the result writer need nothing else of the bucket. */
+function runFileObjects(bucket: s3.IBucket, prefix: string): string {
+  return bucket.arnForObjects(`${runFilesPrefix(prefix)}*`);
+}
+
+/** The JSON Lines reader, granted s3:GetObject on the run files only (aws-cdk-lib grants `bucket/*`). */
+class RunFilesItemReader extends sfn.S3JsonLItemReader {
+  constructor(
+    props: sfn.S3FileItemReaderProps,
+    private readonly runFiles: string,
+  ) {
+    super(props);
+  }
+
+  override providePolicyStatements(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.runFiles] })];
+  }
+}
+
+/** The result writer, granted its S3 actions on the run files only (aws-cdk-lib grants `bucket/*`). */
+class RunFilesResultWriter extends sfn.ResultWriterV2 {
+  constructor(
+    props: sfn.ResultWriterV2Props,
+    private readonly runFiles: string,
+  ) {
+    super(props);
+  }
+
+  override providePolicyStatements(): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        resources: [this.runFiles],
+      }),
+    ];
+  }
 }
 
 /**
@@ -66,8 +122,15 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
 
   constructor(scope: Construct, id: string, props: FanoutCollectorProps) {
     super(scope, id);
-    const maxConcurrency = checkedMaxConcurrency(props.maxConcurrency ?? 10);
-    const make = (fnId: string, handler: string, description: string, timeout: Duration) =>
+    const maxConcurrency = checkedMaxConcurrency(props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+    // Without the flag, aws-cdk-lib drops the result writer silently: the Map would then return every
+    // tenant's result in the state, the very limit this mode exists to avoid.
+    if (!FeatureFlags.of(this).isEnabled(RESULT_WRITER_V2_FLAG)) {
+      throw new DeploymentSettingError(
+        `The fan-out needs the context flag "${RESULT_WRITER_V2_FLAG}": true (apps/cdk/cdk.json sets it); without it the Distributed Map's result writer is left out.`,
+      );
+    }
+    const make = (fnId: string, handler: string, description: string, timeout: Duration, reserved?: number) =>
       new OrgmetaFunction(this, fnId, {
         entryFile: 'fanout.ts',
         handler,
@@ -75,10 +138,22 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
         timeout,
         environment: props.environment,
         logRetention: props.logRetention,
+        reservedConcurrentExecutions: reserved,
       });
-    const list = make('ListTenants', 'listTenants', 'orgmeta fan-out: reads the tenant table and names the run', Duration.minutes(2));
-    const collect = make('CollectTenant', 'collectOneTenant', 'orgmeta fan-out: collects one tenant', Duration.minutes(15));
-    const manifest = make('WriteManifest', 'writeRunManifest', 'orgmeta fan-out: writes the run manifest', Duration.minutes(2));
+    const list = make(
+      'ListTenants',
+      'listTenants',
+      "orgmeta fan-out: reads the tenant table, writes the run's tenant list",
+      Duration.minutes(5),
+    );
+    // Reserved as many as the Map runs at once: the Map cannot starve the account, nor the account the Map.
+    const collect = make('CollectTenant', 'collectOneTenant', 'orgmeta fan-out: collects one tenant', Duration.minutes(15), maxConcurrency);
+    const manifest = make(
+      'WriteManifest',
+      'writeRunManifest',
+      'orgmeta fan-out: reads the results, writes the run manifest',
+      Duration.minutes(5),
+    );
     const { grants } = props;
     grants.readTenants(list.executionRole);
     grants.readTenants(collect.executionRole, { byKey: true });
@@ -87,6 +162,7 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     grants.readSnapshots(collect.executionRole);
     grants.publishChangeEvents(collect.executionRole);
     grants.writeReports(manifest.executionRole);
+    grants.readRunFiles(manifest.executionRole);
     // The plan step takes the run lock, the summarize step releases it.
     grants.holdRunLock(list.executionRole);
     grants.holdRunLock(manifest.executionRole);
@@ -137,10 +213,9 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
       maxAttempts: 4,
       jitterStrategy: sfn.JitterType.FULL,
     });
-    // What a tenant's entry in the Map output says when its task failed past the retries. The
-    // error's Cause (a stack trace, or an AWS message of any length) is never copied: the state
-    // of every tenant together must stay under 256 KiB. The handler itself returns bounded
-    // failed results, so this only sees Lambda and Step Functions errors (timeouts, throttling).
+    // What a tenant's record says when its task failed past the retries. The child execution then
+    // succeeds with this record as its output, so the result writer files it with the others. The
+    // error's Cause (a stack trace, or an AWS message of any length) is not copied: a record stays small.
     const markFailed = new sfn.Pass(this, 'TenantTaskFailed', {
       parameters: {
         'tenantId.$': '$.tenant.tenantId',
@@ -157,13 +232,27 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     });
     collectTenant.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.taskError' });
 
-    const perTenant = new sfn.Map(this, 'CollectEachTenant', {
-      itemsPath: '$.run.tenants',
-      maxConcurrency,
+    const runFiles = runFileObjects(props.bucket, props.prefix);
+    // One child execution per line of the run's tenant list; results go to S3 beside it. The state
+    // holds only the list's key and the result writer's manifest key, whatever the fleet's size.
+    const perTenant = new sfn.DistributedMap(this, 'CollectEachTenant', {
+      itemReader: new RunFilesItemReader({ bucket: props.bucket, key: sfn.JsonPath.stringAt('$.run.tenantsKey') }, runFiles),
       itemSelector: { 'tenant.$': '$$.Map.Item.Value', 'runId.$': '$.run.runId', 'startedAt.$': '$.run.startedAt' },
+      maxConcurrency,
+      // A failed tenant is a result (the task catches it), never a reason to stop the others.
+      toleratedFailurePercentage: 100,
+      resultWriterV2: new RunFilesResultWriter({ bucket: props.bucket, prefix: sfn.JsonPath.stringAt('$.run.resultsPrefix') }, runFiles),
       resultPath: '$.results',
     });
-    perTenant.itemProcessor(collectTenant);
+    // STANDARD children: a tenant may take up to 15 minutes (EXPRESS children stop at 5).
+    perTenant.itemProcessor(collectTenant, { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.STANDARD });
+    perTenant.addRetry({
+      errors: ['States.ItemReaderFailed', 'States.ResultWriterFailed'],
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
 
     const writeManifest = retryLambdaServiceErrors(
       new tasks.LambdaInvoke(this, 'WriteManifestTask', {
@@ -173,9 +262,7 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
         payload: sfn.TaskInput.fromObject({
           'runId.$': '$.run.runId',
           'startedAt.$': '$.run.startedAt',
-          'notSelected.$': '$.run.notSelected',
-          'invalidRecords.$': '$.run.invalidRecords',
-          'results.$': '$.results',
+          'resultWriterDetails.$': '$.results.ResultWriterDetails',
         }),
       }),
     );
@@ -206,6 +293,29 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'X-Ray tracing and CloudWatch Logs delivery for Step Functions require Resource "*".',
       },
+    );
+    if (props.reportKmsKeyArn) {
+      // The tenant list was written with the report key; the result writer encrypts as the bucket does.
+      this.stateMachine.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'RunFilesEncryption',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [props.reportKmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } },
+        }),
+      );
+    }
+    // As the Distributed Map grants them: its own child executions (the execution name is not known before a run).
+    const executions = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${Fn.select(6, Fn.split(':', this.stateMachine.stateMachineArn))}`;
+    acknowledgeWildcardResources(
+      this.stateMachine,
+      [`${executions}:*`, `${executions}/*:*`],
+      "The Distributed Map starts, describes and stops this state machine's own child executions, whose names are made per run.",
+    );
+    acknowledgeWildcardResources(
+      this.stateMachine,
+      [runFiles],
+      "The Distributed Map reads the run's tenant list and writes its results under <prefix>_runs/ only.",
     );
     acknowledgeWildcardResources(
       this.stateMachine,

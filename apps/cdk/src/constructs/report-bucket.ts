@@ -7,7 +7,12 @@ export interface ReportBucketProps {
   readonly existingBucketName?: string;
   /** Days before reports move to S3 Standard-IA (created bucket only). */
   readonly infrequentAccessAfterDays: number;
+  /** The fan-out's run files (`<prefix>_runs/`): working copies, expired after RUN_FILES_EXPIRY_DAYS (created bucket only). */
+  readonly runFilesPrefix: string;
 }
+
+/** Longer than Step Functions keeps an execution redrivable (14 days): a redrive still finds its tenant list. */
+export const RUN_FILES_EXPIRY_DAYS = 30;
 
 /**
  * Where reports and manifests go: an existing bucket, or a private, TLS-only, versioned one
@@ -21,10 +26,10 @@ export class ReportBucket extends Construct {
     super(scope, id);
     this.bucket = props.existingBucketName
       ? s3.Bucket.fromBucketName(this, 'Default', props.existingBucketName)
-      : this.createBucket(props.infrequentAccessAfterDays);
+      : this.createBucket(props.infrequentAccessAfterDays, props.runFilesPrefix);
   }
 
-  private createBucket(infrequentAccessAfterDays: number): s3.Bucket {
+  private createBucket(infrequentAccessAfterDays: number, runFilesPrefix: string): s3.Bucket {
     const bucket = new s3.Bucket(this, 'Default', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -34,6 +39,12 @@ export class ReportBucket extends Construct {
       lifecycleRules: [
         { transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(infrequentAccessAfterDays) }] },
         { noncurrentVersionExpiration: Duration.days(90) },
+        {
+          id: 'ExpireRunFiles',
+          prefix: runFilesPrefix,
+          expiration: Duration.days(RUN_FILES_EXPIRY_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
     });
     Validations.of(bucket).acknowledge({

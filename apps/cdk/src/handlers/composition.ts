@@ -1,5 +1,12 @@
-import { awsPipelineDependencies } from '@orgmeta/aws-adapters';
-import { ConfigError, SecretMasker, resolveCollectConfig, type CollectConfig, type PipelineDependencies } from '@orgmeta/core';
+import { awsPipelineDependencies, createAwsAdapters } from '@orgmeta/aws-adapters';
+import {
+  ConfigError,
+  SecretMasker,
+  type ObjectReader,
+  resolveCollectConfig,
+  type CollectConfig,
+  type PipelineDependencies,
+} from '@orgmeta/core';
 import { accountsCsvRenderer, csvOutputs } from '@orgmeta/csv';
 import { renderRunReport } from '@orgmeta/html-report';
 import { parquetSnapshotFormat } from '@orgmeta/parquet';
@@ -18,6 +25,8 @@ export interface LambdaComposition {
   readonly logger: LambdaJsonLogger;
   /** The runs' own metrics (the stack alarms when no run succeeded for a day). */
   readonly metrics: RunMetrics;
+  /** Reads the fan-out's run files (tenant list, result writer's files) from the report bucket; absent without a bucket. */
+  readonly runFiles?: ObjectReader;
 }
 
 function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
@@ -53,7 +62,9 @@ export function lambdaComposition(env: NodeJS.ProcessEnv = process.env): LambdaC
     outputs: { csv: csvOutputs({ escapeFormulas: config.escapeFormulas }), formats: [parquetSnapshotFormat], renderRunReport },
   });
   const metrics = new RunMetrics(env[COLLECTOR_NAME_ENV_VAR] || DEFAULT_COLLECTOR_NAME);
-  composition = { config, deps, secrets, logger, metrics };
+  // The report bucket's reader (ExpectedBucketOwner included); its other clients are built but never called.
+  const runFiles = createAwsAdapters(config, region).s3Reader;
+  composition = { config, deps, secrets, logger, metrics, ...(runFiles ? { runFiles } : {}) };
   return composition;
 }
 

@@ -12,63 +12,88 @@ import {
   summarizeRun,
   writeManifest,
   writeRunReport,
-  type InvalidRecord,
+  ConfigError,
   type Logger,
+  type ObjectReader,
   type TenantResult,
-  type KeyAttribute,
 } from '@orgmeta/core';
 import { RESULT_TEXT_LIMITS, boundedInvalidRecord, boundedTenantResult } from './bounded-result';
 import { lambdaComposition, type LambdaComposition } from './composition';
 import { RunFailedError, TenantThrottledError } from './errors';
 import { lambdaHolder, type LambdaInvocation } from './run-lock';
+import {
+  missingResult,
+  parseTenantsJsonLines,
+  readChildResults,
+  runFileKeys,
+  runFileObject,
+  tenantsJsonLines,
+  type ResultWriterDetails,
+  type RunPlanFile,
+  type TenantRef,
+} from './run-files';
+import { envVarOf } from '../settings';
 
-/** What the state machine carries: no ExternalId ever enters the execution history. */
-export interface TenantRef {
-  readonly tenantId: string;
-  readonly tenantName: string;
-  /** The item's primary key, so the tenant's task reads its one item (GetItem) instead of scanning the table. */
-  readonly key?: readonly KeyAttribute[];
-}
+export type { TenantRef } from './run-files';
 
+/** What the state machine carries about the run: small values only, whatever the fleet's size. */
 export interface RunRef {
   readonly runId: string;
   readonly startedAt: string;
 }
 
 export interface ListTenantsOutput extends RunRef {
-  readonly tenants: TenantRef[];
-  readonly notSelected: readonly TenantResult[];
-  readonly invalidRecords: readonly InvalidRecord[];
+  /** The report bucket, where the run's files are (`bucket` for the Map's item reader and result writer). */
+  readonly bucket: string;
+  /** The selected tenants, one JSON object a line, for the Distributed Map's item reader. */
+  readonly tenantsKey: string;
+  /** Where the Map's result writer puts its files (it adds `/<map run id>/`). */
+  readonly resultsPrefix: string;
+  readonly tenantCount: number;
 }
 
 /**
- * Step 1: take the run lock, read the tenant table and name the run. Every text from the table is
- * bounded: it travels in the state. Another run holding the prefix's lock fails the execution here
+ * Step 1: take the run lock, read the tenant table, name the run, and write the selected tenants
+ * (ids, names, table keys; never an ExternalId) and the rest of the plan to the run's files in S3.
+ * Only their keys enter the state. Another run holding the prefix's lock fails the execution here
  * (RunLockHeldError), before anything is read; the manifest step releases the lock.
  */
 export async function listTenants(_event?: unknown, context?: LambdaInvocation): Promise<ListTenantsOutput> {
   const { config, deps, secrets } = lambdaComposition();
+  if (!config.bucketName) throw new ConfigError(`The fan-out needs ${envVarOf('bucketName')}: its tenant list and results live in S3.`);
   const run = startRun();
   const lock = deps.runLock ? await acquireRunLock(config, run, { ...deps, ...deps.runLock, holder: lambdaHolder(context) }) : undefined;
-  let plan: Awaited<ReturnType<typeof planRun>>;
   try {
-    plan = await planRun(config, deps);
+    const plan = await planRun(config, deps);
+    const keys = runFileKeys(config.prefix, run.runId);
+    const tenants: TenantRef[] = plan.tenants.map((t) => ({
+      tenantId: t.tenantId,
+      tenantName: safeText(t.tenantName, secrets, RESULT_TEXT_LIMITS.tenantName),
+      ...(t.primaryKey?.length ? { key: t.primaryKey } : {}),
+    }));
+    const planFile: RunPlanFile = {
+      runId: run.runId,
+      startedAt: run.startedAt.toISOString(),
+      notSelected: plan.notSelected.map((result) => boundedTenantResult(result, secrets)),
+      invalidRecords: plan.invalidRecords.map((record) => boundedInvalidRecord(record, secrets)),
+    };
+    for (const sink of deps.sinks) {
+      await sink.write(runFileObject(keys.plan, `${JSON.stringify(planFile)}\n`, 'application/json', run.runId));
+      await sink.write(runFileObject(keys.tenants, tenantsJsonLines(tenants), 'application/x-ndjson', run.runId));
+    }
+    deps.logger.info(`Run ${run.runId}: ${tenants.length} tenant(s) to collect, listed in ${keys.tenants}`, { runId: run.runId });
+    return {
+      runId: run.runId,
+      startedAt: planFile.startedAt,
+      bucket: config.bucketName,
+      tenantsKey: keys.tenants,
+      resultsPrefix: keys.results,
+      tenantCount: tenants.length,
+    };
   } catch (error) {
     await lock?.release();
     throw error;
   }
-  deps.logger.info(`Run ${run.runId}: ${plan.tenants.length} tenant(s) to collect`, { runId: run.runId });
-  return {
-    runId: run.runId,
-    startedAt: run.startedAt.toISOString(),
-    tenants: plan.tenants.map((t) => ({
-      tenantId: t.tenantId,
-      tenantName: safeText(t.tenantName, secrets, RESULT_TEXT_LIMITS.tenantName),
-      ...(t.primaryKey?.length ? { key: t.primaryKey } : {}),
-    })),
-    notSelected: plan.notSelected.map((result) => boundedTenantResult(result, secrets)),
-    invalidRecords: plan.invalidRecords.map((record) => boundedInvalidRecord(record, secrets)),
-  };
 }
 
 /** The list step already warned about every skipped row; each tenant's task would repeat them all. */
@@ -82,7 +107,7 @@ function selectionLogger(logger: Logger): Logger {
 }
 
 /**
- * Step 2 (one per tenant, in the Map): collect and write one tenant's report. Whatever
+ * Step 2 (one per tenant, each in its own child execution of the Distributed Map): collect and write one tenant's report. Whatever
  * fails, the result is a bounded failed result (no stack trace, no unbounded AWS message);
  * the only error thrown is TenantThrottledError, for the Map to retry the tenant later.
  */
@@ -133,10 +158,17 @@ async function collectSelectedTenant(
   return collectTenant(tenant, config, deps, { runId: event.runId, startedAt: new Date(event.startedAt) });
 }
 
-/** Step 3: the manifest from every tenant's result, then the run lock released; fails the execution when any tenant failed. */
-export async function writeRunManifest(
-  event: ListTenantsOutput & { readonly results: readonly TenantResult[] },
-): Promise<{ runId: string; failed: number }> {
+/** What the summarize step is given: the run, and where the Map's result writer put its manifest. */
+export interface SummarizeEvent extends RunRef {
+  readonly resultWriterDetails: ResultWriterDetails;
+}
+
+/**
+ * Step 3: the manifest from every tenant's record (read from the result writer's files, one file at
+ * a time), then the run lock released; fails the execution when any tenant failed. Every tenant of
+ * the run's list is in the manifest: one the result files do not mention is a failed tenant.
+ */
+export async function writeRunManifest(event: SummarizeEvent): Promise<{ runId: string; failed: number }> {
   const { config, deps } = lambdaComposition();
   try {
     return await summarizeAndWrite(event);
@@ -145,14 +177,24 @@ export async function writeRunManifest(
   }
 }
 
-async function summarizeAndWrite(
-  event: ListTenantsOutput & { readonly results: readonly TenantResult[] },
-): Promise<{ runId: string; failed: number }> {
-  const { config, deps, secrets, metrics } = lambdaComposition();
+async function readRunFile(store: ObjectReader, key: string): Promise<string> {
+  const bytes = await store.readObject(key);
+  if (!bytes) throw new Error(`The run file ${key} does not exist (expired, or deleted?)`);
+  return new TextDecoder().decode(bytes);
+}
+
+async function summarizeAndWrite(event: SummarizeEvent): Promise<{ runId: string; failed: number }> {
+  const { config, deps, secrets, metrics, runFiles } = lambdaComposition();
+  if (!runFiles) throw new ConfigError(`The fan-out needs ${envVarOf('bucketName')}: its tenant list and results live in S3.`);
+  const keys = runFileKeys(config.prefix, event.runId);
+  const plan = JSON.parse(await readRunFile(runFiles, keys.plan)) as RunPlanFile;
+  const tenants = parseTenantsJsonLines(await readRunFile(runFiles, keys.tenants), keys.tenants);
+  const records = await readChildResults(runFiles, event.resultWriterDetails, secrets);
+  const results = tenants.map((tenant) => records.get(tenant.tenantId) ?? missingResult(tenant));
   const summary = summarizeRun(
     { runId: event.runId, startedAt: new Date(event.startedAt) },
-    [...event.results, ...event.notSelected],
-    event.invalidRecords,
+    [...results, ...plan.notSelected],
+    plan.invalidRecords,
     new Date(),
   );
   const manifest = await writeManifest(summary, config, deps);
