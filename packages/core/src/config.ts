@@ -541,6 +541,8 @@ export function resolveCollectConfig(
 ): CollectConfig {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
+  // A setting given but invalid is reported once, as invalid, not a second time as missing.
+  const invalid = new Set<string>();
   for (const setting of COLLECT_SETTINGS) {
     const flagValue = input.flags[setting.flag] as RawValue;
     const envValue = setting.envVar ? input.env[setting.envVar] : undefined;
@@ -562,19 +564,20 @@ export function resolveCollectConfig(
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
       const where = source === 'default' ? bothNames(setting) : describeSource(setting, source);
       problems.push(`Invalid ${where}: ${parsed.error}.`);
+      invalid.add(setting.key);
     } else {
       values[setting.key] = parsed;
     }
   }
-  if (requirements.table !== false && values.tableName === undefined && !problems.some((p) => p.includes('--table'))) {
+  if (requirements.table !== false && values.tableName === undefined && !invalid.has('tableName')) {
     problems.push('Missing tenant table: set --table or TENANTS_TABLE_NAME to the DynamoDB table of tenants.');
   }
-  if (requirements.roleName && values.roleName === undefined && !problems.some((p) => p.includes('--role-name'))) {
+  if (requirements.roleName && values.roleName === undefined && !invalid.has('roleName')) {
     problems.push(
       "Missing role name: set --role-name or CROSS_ACCOUNT_ROLE_NAME to the role to assume in each tenant's management account.",
     );
   }
-  if (requirements.bucket && values.upload === true && values.bucketName === undefined && !problems.some((p) => p.includes('--bucket'))) {
+  if (requirements.bucket && values.upload === true && values.bucketName === undefined && !invalid.has('bucketName')) {
     problems.push('Missing report bucket: set --bucket or REPORT_BUCKET_NAME, or pass --no-upload to write only local copies.');
   }
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));

@@ -63,6 +63,18 @@ describe('resolveCollectConfig', () => {
     ]);
   });
 
+  it('reports a required setting given but invalid once, as invalid, whether from a flag or a variable', () => {
+    const fromEnv = configError(() =>
+      resolveCollectConfig({ flags: {}, env: { TENANTS_TABLE_NAME: 'bad name!', CROSS_ACCOUNT_ROLE_NAME: 'r', REPORT_BUCKET_NAME: 'b' } }),
+    );
+    expect(fromEnv.split('\n')).toEqual([
+      'Invalid TENANTS_TABLE_NAME: "bad name!" is not a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -) or table ARN.',
+      'Invalid REPORT_BUCKET_NAME: "b" is not a valid S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a letter or digit).',
+    ]);
+    const fromFlag = configError(() => resolveCollectConfig({ flags: { table: 'x', 'role-name': 'r', bucket: 'my-reports' }, env: {} }));
+    expect(fromFlag).not.toContain('Missing');
+  });
+
   it('does not need a bucket with --no-upload, and then saves locally', () => {
     const config = resolveCollectConfig({ flags: { upload: false }, env: { TENANTS_TABLE_NAME: 't-1', CROSS_ACCOUNT_ROLE_NAME: 'r' } });
     expect(config.upload).toBe(false);
