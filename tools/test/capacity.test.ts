@@ -40,7 +40,7 @@ describe('the capacity model', () => {
 
     expect(grid).toHaveLength(27);
     expect(table).toHaveLength(29);
-    expect(table[2]).toBe('| 100 | 50 | 5 | 13 s | 1 | 38 s | 405 | $0.03 | single Lambda |');
+    expect(table[2]).toBe('| 100 | 50 | 5 | 13 s | 1 | 25 s | 405 | $0.03 | single Lambda |');
   });
 
   it('writes durations and dollars the way a person reads them', () => {
