@@ -1,0 +1,74 @@
+import type { RunSummary } from '@orgmeta/core';
+import { S3Objects, motoEndpoint } from '@orgmeta/test-support';
+import { fanoutLambdaEnvironment, runFanoutFlow, startSyntheticFleet, type SyntheticFleet } from './support/local-fanout';
+
+const TABLE = 'flow-ci-tenants';
+const BUCKET = 'flow-ci-reports';
+const PREFIX = 'flow-ci/';
+
+describe('The fan-out flow in one process (plan → Distributed Map → summarize)', () => {
+  let fleet: SyntheticFleet;
+  let environmentBefore: NodeJS.ProcessEnv;
+  let stdout: jest.SpyInstance;
+
+  beforeAll(async () => {
+    fleet = await startSyntheticFleet({
+      motoEndpoint: motoEndpoint(),
+      table: TABLE,
+      bucket: BUCKET,
+      tenants: 60,
+      accountsPerTenant: 5,
+      failing: 3,
+      fleetNumber: 1,
+    });
+  });
+  afterAll(() => fleet.proxy.stop());
+  beforeEach(() => {
+    environmentBefore = { ...process.env };
+    // The handlers log JSON lines to stdout: out of the test output.
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    stdout.mockRestore();
+    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
+    Object.assign(process.env, environmentBefore);
+  });
+
+  it('lists all 60 tenants in the manifest, the 3 denied AssumeRole as failed, with no state payload over 10 KB', async () => {
+    // Prepare: the Lambda environment as the construct wires it, every SDK call through the fault proxy.
+    const environment = fanoutLambdaEnvironment(fleet.proxy.endpoint, {
+      tableName: TABLE,
+      roleName: 'OrgMetaReader',
+      bucketName: BUCKET,
+      prefix: PREFIX,
+      expectedBucketOwner: '123456789012',
+      collectorName: 'orgmeta-flow-ci',
+      requireExternalId: true,
+    });
+
+    // Act
+    const outcome = await runFanoutFlow({ environment, s3Endpoint: motoEndpoint(), maxConcurrency: 8 });
+
+    // Assess: one child per tenant; the run fails because tenants failed, after writing the manifest.
+    expect(outcome.children).toBe(60);
+    expect(outcome.execution).toMatchObject({
+      status: 'FAILED',
+      error: 'RunFailedError',
+      cause: expect.stringContaining('3 of 60 tenant(s) failed'),
+    });
+    const manifest = JSON.parse(
+      await new S3Objects(motoEndpoint()).text(
+        BUCKET,
+        `${PREFIX}dt=${outcome.run.startedAt.slice(0, 10)}/_manifests/${outcome.run.runId}.json`,
+      ),
+    ) as RunSummary;
+    expect(manifest.tenants.map((t) => t.tenantId).sort()).toEqual([...fleet.tenantIds].sort());
+    expect(manifest.tenants.filter((t) => t.status === 'failed').map((t) => [t.tenantId, t.error?.code])).toEqual(
+      fleet.failingIds.map((id) => [id, 'AccessDenied']),
+    );
+    expect(manifest.totals).toMatchObject({ tenants: 60, succeeded: 57, failed: 3, accounts: 57 * 5 });
+    // Every handler input and output, and the state between steps, stays small whatever the fleet.
+    expect(outcome.payloadsMeasured).toBe(1 + 1 + 60 * 2 + 1 + 1);
+    expect(outcome.largestPayload.bytes).toBeLessThan(10 * 1024);
+  });
+});
