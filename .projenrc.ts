@@ -288,7 +288,7 @@ root.addTask('demo', {
 });
 root.addTask('bench', {
   description:
-    'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts; --details: per account-detail flag)',
+    'Measures speed against the rate-limit bound and memory (--big: 1 tenant x 10,000 accounts; --details: per account-detail flag; --fleet: the fan-out flow over 1,000 tenants)',
   steps: [
     { exec: 'bash scripts/ensure-moto.sh' },
     { spawn: 'compile' },

@@ -8,6 +8,8 @@
  * throttled answers, calls in flight per account, and peak RSS.
  * `--big`: 1 tenant x 10,000 accounts (a synthetic organization): peak RSS and rows/s.
  * `--details`: 1 tenant x 1,000 accounts, one run per account-detail flag: wall time and calls per account.
+ * `--fleet`: the fan-out flow (plan → Distributed Map → summarize) over 1,000 tenants, in one process:
+ * wall time, succeeded/failed, the largest payload in the execution state (apps/cdk/test/support/fleet-flow-bench.ts).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -348,6 +350,25 @@ async function detailsBench(): Promise<void> {
 /** Part 1's objects only: what the fleet inventory is measured against. */
 const CSV_ONLY = ['--formats', 'csv', '--no-changes', '--no-html-report'];
 
+/**
+ * The fan-out flow's runner lives beside the handler tests in apps/cdk (it calls the Lambda handlers
+ * and reuses the tests' Distributed Map stand-in, neither of which is compiled into a package tools
+ * could import), so it runs there, with ts-node, in its own process.
+ */
+function fanoutFlowBench(): Promise<void> {
+  // tools/lib/bench.js → the workspace's apps/cdk.
+  const cdkDir = join(__dirname, '..', '..', 'apps', 'cdk');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/fleet-flow-bench.ts'], {
+      cwd: cdkDir,
+      env: { ...process.env, TS_NODE_PROJECT: 'test/tsconfig.json' },
+      stdio: 'inherit',
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the fan-out flow benchmark exited ${code}`))));
+  });
+}
+
 function printTable(title: string, rows: [string, string][]): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n${title}`);
@@ -360,6 +381,7 @@ async function main(): Promise<void> {
   const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 2;
   if (args.includes('--big')) await bigBench();
   else if (args.includes('--details')) await detailsBench();
+  else if (args.includes('--fleet')) await fanoutFlowBench();
   else await fleetBench(runs);
 }
 
