@@ -49,8 +49,9 @@ describe('The fan-out flow in one process (plan → Distributed Map → summariz
     // Act
     const outcome = await runFanoutFlow({ environment, s3Endpoint: motoEndpoint(), maxConcurrency: 8 });
 
-    // Assess: one child per tenant; the run fails because tenants failed, after writing the manifest.
+    // Assess: one child per tenant, at most MaxConcurrency at once; the run fails because tenants failed, after writing the manifest.
     expect(outcome.children).toBe(60);
+    expect(outcome.peakChildrenInFlight).toBe(8);
     expect(outcome.execution).toMatchObject({
       status: 'FAILED',
       error: 'RunFailedError',

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       const failed = manifest.tenants.filter((t) => t.status === 'failed');
       console.log('\nFan-out flow benchmark (in process, against moto + fault proxy)');
       const rows: [string, string][] = [
-        ['tenants', `${manifest.totals.tenants} (${outcome.children} child executions)`],
+        ['tenants', `${manifest.totals.tenants} (${outcome.children} child executions, at most ${outcome.peakChildrenInFlight} at once)`],
         ['succeeded / failed', `${manifest.totals.succeeded} / ${manifest.totals.failed}`],
         ['accounts', String(manifest.totals.accounts)],
         [

@@ -89,6 +89,8 @@ export interface FanoutFlowOutcome {
   /** How many payloads were measured. */
   readonly payloadsMeasured: number;
   readonly children: number;
+  /** Most child executions running at once: the Map's MaxConcurrency when the fleet is larger. */
+  readonly peakChildrenInFlight: number;
 }
 
 /** The parts of the Lambda context the handlers read, with a fixed remaining time. */
@@ -154,12 +156,16 @@ export async function runFanoutFlow(options: {
   state.run = run;
   measure('state after the plan', state);
   let children = 0;
+  let inFlight = 0;
+  let peakChildrenInFlight = 0;
   const map = await runDistributedMap(
     run,
     async (input) => {
       children += 1;
+      peakChildrenInFlight = Math.max(peakChildrenInFlight, ++inFlight);
       measure('child input', input);
       const output = await collectTenantTask(input);
+      inFlight -= 1;
       measure('child output', output);
       return { status: 'SUCCEEDED', output };
     },
@@ -180,5 +186,5 @@ export async function runFanoutFlow(options: {
       cause: error instanceof Error ? error.message : String(error),
     };
   }
-  return { run, summarizeInput, execution, largestPayload, payloadsMeasured, children };
+  return { run, summarizeInput, execution, largestPayload, payloadsMeasured, children, peakChildrenInFlight };
 }
