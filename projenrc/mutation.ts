@@ -34,7 +34,8 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
         enableFindRelatedTests: false,
       },
       coverageAnalysis: 'perTest',
-      mutate: ['src/**/*.ts', ...(options.ignoreSources ?? []).map((s) => `!${s}`)],
+      // .tsx too: html-report's Preact templates decide what the page shows.
+      mutate: ['src/**/*.ts', 'src/**/*.tsx', ...(options.ignoreSources ?? []).map((s) => `!${s}`)],
       // ts-jest only transpiles (isolatedModules); typecheck runs in the test task, not per mutant.
       checkers: [],
       // Two cores shared by the whole machine: one test runner at a time.
