@@ -45,6 +45,9 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
       jsonReporter: { fileName: 'reports/mutation/mutation.json' },
       htmlReporter: { fileName: 'reports/mutation/mutation.html' },
       thresholds: { high: 90, low: 80, break: options.breakThreshold },
+      // A run re-tests only mutants whose code or covering tests changed since the last one (`--force`: all).
+      incremental: true,
+      incrementalFile: 'reports/mutation/stryker-incremental.json',
       tempDirName: '.stryker-tmp',
       cleanTempDir: true,
     },
