@@ -178,6 +178,79 @@ describe('collectRun progress and logs', () => {
   });
 });
 
+describe('a failed tenant', () => {
+  it('files a failed tag read under ListTagsForResource and reports how long the tenant ran', async () => {
+    // Prepare
+    const { deps } = world([activeTenant(T1)]);
+    const organizations = new FakeOrganizationAccess({
+      [T1]: { organization: organization(T1), accountPages: [[account(T1)]], failAt: { step: 'listTags', error: new Error('slow down') } },
+    });
+    const now = jest.spyOn(Date, 'now');
+    now.mockReturnValueOnce(5_000).mockReturnValue(5_400);
+    try {
+      // Act
+      const { summary } = await collectRun(config(), { ...deps, organizations });
+      // Assess
+      expect(summary.tenants[0]).toMatchObject({ durationMs: 400, error: { message: 'ListTagsForResource failed: slow down' } });
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  it('warns, naming the tenant, when the organization belongs to another management account', async () => {
+    const { deps, logger } = world([activeTenant(T1)]);
+    const organizations = new FakeOrganizationAccess({ [T1]: { organization: organization(T2), accountPages: [[account(T1)]] } });
+    await collectRun(config(), { ...deps, organizations });
+    expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([
+      {
+        level: 'warn',
+        message: `Tenant ${T1}: the organization's management account is ${T2}, not the tenant ID; the role may be in a member account.`,
+        fields: { tenantId: T1 },
+      },
+    ]);
+  });
+});
+
+describe('tag reads', () => {
+  it('keeps at most --account-concurrency tag reads in flight per tenant', async () => {
+    // Prepare
+    const { deps } = world([activeTenant(T1)]);
+    let inFlight = 0;
+    let most = 0;
+    const accounts = ['300000000001', '300000000002', '300000000003', '300000000004'].map((id) => account(id));
+    const reader = {
+      describeOrganization: async () => organization(T1),
+      listAccounts: async function* () {
+        yield accounts;
+      },
+      listTags: async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight -= 1;
+        return [];
+      },
+    };
+    const organizations = { connect: async () => reader } as unknown as PipelineDependencies['organizations'];
+    // Act
+    const { summary } = await collectRun(config({ 'account-concurrency': 2 }), { ...deps, organizations });
+    // Assess
+    expect(summary.tenants[0].status).toBe('succeeded');
+    expect(most).toBe(2);
+  });
+});
+
+describe('an unreadable tenant table', () => {
+  it('names the table, the region and the setting of this surface in the hint', async () => {
+    const { deps } = world();
+    const missing = {
+      scanTenants: () => Promise.reject(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' })),
+    };
+    const error = await planRun(config(), { ...deps, tenantSource: missing, region: 'eu-west-1' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ hint: 'Table tenants was not found in eu-west-1; check --table / TENANTS_TABLE_NAME and AWS_REGION.' });
+  });
+});
+
 describe('an interrupted run', () => {
   it('starts no tenant once aborted, and says how to collect each again on this surface', async () => {
     // Prepare
