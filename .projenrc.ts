@@ -139,6 +139,8 @@ const htmlReport = workspacePackage(root, {
 // its screenshots go to test-output/, which stays out of git.
 htmlReport.testTask.prependExec('bash ../../scripts/ensure-chromium.sh');
 htmlReport.gitignore.exclude('/test-output/');
+// The browser test drives Chromium (seconds per run): the render tests assert the same page as text. Measured 93.7 %, break at 90.
+addMutationTesting(htmlReport, { ignoreTests: ['/test/browser.test.ts'], ignoreSources: ['src/index.ts'], breakThreshold: 90 });
 
 const cli = workspacePackage(root, {
   name: '@orgmeta/cli',

@@ -34,7 +34,8 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
         enableFindRelatedTests: false,
       },
       coverageAnalysis: 'perTest',
-      mutate: ['src/**/*.ts', ...(options.ignoreSources ?? []).map((s) => `!${s}`)],
+      // .tsx too: html-report's Preact templates decide what the page shows.
+      mutate: ['src/**/*.ts', 'src/**/*.tsx', ...(options.ignoreSources ?? []).map((s) => `!${s}`)],
       // ts-jest only transpiles (isolatedModules); typecheck runs in the test task, not per mutant.
       checkers: [],
       // Two cores shared by the whole machine: one test runner at a time.
@@ -44,6 +45,9 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
       jsonReporter: { fileName: 'reports/mutation/mutation.json' },
       htmlReporter: { fileName: 'reports/mutation/mutation.html' },
       thresholds: { high: 90, low: 80, break: options.breakThreshold },
+      // A run re-tests only mutants whose code or covering tests changed since the last one (`--force`: all).
+      incremental: true,
+      incrementalFile: 'reports/mutation/stryker-incremental.json',
       tempDirName: '.stryker-tmp',
       cleanTempDir: true,
     },

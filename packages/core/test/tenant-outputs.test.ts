@@ -265,4 +265,53 @@ describe('tenant outputs', () => {
   it('refuses --formats without csv, naming the flag', () => {
     expect(() => config({ formats: 'parquet' })).toThrow(/--formats.*must include csv/);
   });
+  it('logs a bus that took only some events, or threw, by tenant; the tenant still succeeds', async () => {
+    // Prepare: a first run leaves a snapshot, so the second finds a change to publish.
+    const first = world();
+    await collectRun(config(), first.deps);
+    const thrown: ChangeEventSink = { publish: () => Promise.reject(new Error('bus unreachable')) };
+    const partial: ChangeEventSink = { publish: async () => ({ sent: 0, error: 'bus gone' }) };
+    const results = [];
+    for (const events of [partial, thrown]) {
+      const next = world({ events, tags: {} });
+      first.s3.objects.forEach((object, key) => next.s3.objects.set(key, object));
+      // Act
+      const { summary } = await collectRun(config(), next.deps);
+      results.push({ summary, logger: next.deps.logger as RecordingLogger });
+    }
+    // Assess
+    expect(results.map((r) => r.summary.eventsError)).toEqual(['bus gone', 'bus unreachable']);
+    expect(results.map((r) => r.summary.tenants[0]?.status)).toEqual(['succeeded', 'succeeded']);
+    expect(results[0].logger.lines.filter((l) => l.level === 'warn')).toEqual([
+      { level: 'warn', message: `Tenant ${TENANT}: change events not all sent: bus gone`, fields: { tenantId: TENANT, sent: 0 } },
+    ]);
+    expect(results[1].logger.lines.filter((l) => l.level === 'warn')).toEqual([
+      { level: 'warn', message: `Tenant ${TENANT}: change events not sent: bus unreachable`, fields: { tenantId: TENANT } },
+    ]);
+  });
+
+  it('publishes nothing when there is no change, and logs nothing about the bus', async () => {
+    const calls: number[] = [];
+    const counting: ChangeEventSink = { publish: async (events) => (calls.push(events.length), { sent: events.length }) };
+    const first = world({ events: counting });
+    await collectRun(config(), first.deps);
+    const { summary } = await collectRun(config(), { ...first.deps, organizations: world().deps.organizations });
+    expect(calls).toEqual([]);
+    expect(summary).not.toHaveProperty('eventsError');
+  });
+
+  it("records accounts.csv's location and checksum in the summary, not those of the objects written after it", async () => {
+    const { deps, s3 } = world();
+    const { summary } = await collectRun(config(), deps);
+    const csvObject = s3.objects.get(`${DIR}/accounts.csv`);
+    expect(summary.tenants[0]?.s3Key).toBe(`mem://${DIR}/accounts.csv`);
+    expect(summary.tenants[0]?.sha256).toBe(csvObject?.sha256Hex);
+  });
+
+  it('says when the run report could not be written, and where it did go', async () => {
+    const { deps, s3 } = world();
+    const { report } = await collectRun(config(), { ...deps, sinks: [s3, new MemorySink('local', new Error('disk full'))] });
+    expect(report?.error).toBe('The run report could not be written (memory-local: disk full)');
+    expect(report?.s3Key).toMatch(/^mem:\/\/org-accounts\/dt=2024-05-01\/_reports\/.+\.html$/);
+  });
 });
