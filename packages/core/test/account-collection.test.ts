@@ -58,7 +58,10 @@ function pipelinedReader(pages: readonly (readonly Account[])[], options: { fail
       return [{ key: 'Owner', value: `owner-${accountId}` }];
     },
     accountOuPaths: async () => new Map(),
-    rootNames: async () => new Map([['r-ab12', 'Root']]),
+    rootNames: async () => {
+      log.push('roots');
+      return new Map([['r-ab12', 'Root']]);
+    },
     organizationalUnitName: async (ouId) => {
       log.push(`ou ${ouId}`);
       return `name-${ouId}`;
@@ -104,6 +107,7 @@ describe('collectAccounts', () => {
 
     expect(collected.details.ouPaths.get(id(2))).toBe('Root/name-ou-ab12-11111111/name-ou-ab12-22222222');
     expect(log.filter((entry) => entry.startsWith('ou ')).sort()).toEqual(['ou ou-ab12-11111111', 'ou ou-ab12-22222222']);
+    expect(log.filter((entry) => entry === 'roots')).toHaveLength(1);
   });
 
   it('stops reading pages once a call of an earlier page failed, and reports that call’s step', async () => {
@@ -116,6 +120,62 @@ describe('collectAccounts', () => {
     // The page already asked for when the call failed is dropped; no later page is asked for.
     expect(log).not.toContain(`tags ${id(4)}`);
     expect(log).not.toContain('page 4');
+  });
+
+  it('asks for no further page once a call failed, even when pages come without waiting', async () => {
+    const log: string[] = [];
+    const reader: OrganizationReader = {
+      ...pipelinedReader([]).reader,
+      listAccounts: async function* () {
+        for (let page = 1; page <= 6; page += 1) {
+          log.push(`page ${page}`);
+          yield [account(id(page))];
+          // Time for the page's calls to run (and fail) before the next page is asked for.
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+      },
+      listTags: async (accountId) => {
+        if (accountId === id(2)) throw new AwsError('AccessDeniedException', 'not allowed');
+        return [];
+      },
+    };
+
+    await expect(collectAccounts(reader, organization(MANAGEMENT), config(), namingStep)).rejects.toThrow(
+      'ListTagsForResource: not allowed',
+    );
+    expect(log).toEqual(['page 1', 'page 2', 'page 3']);
+  });
+
+  it('walks the OU tree once a later page comes without Paths, and names no OU of the pages after it', async () => {
+    const walked = new Map([[id(1), { namePath: 'Root/Walked', idPath: 'r-ab12/ou-ab12-99999999', parentId: 'ou-ab12-99999999' }]]);
+    const log: string[] = [];
+    const reader: OrganizationReader = {
+      ...pipelinedReader([]).reader,
+      listAccounts: async function* () {
+        yield [{ ...account(id(1)), paths: [`o-abc/r-ab12/ou-ab12-11111111/${id(1)}/`] }];
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        yield [account(id(2))];
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        yield [{ ...account(id(3)), paths: [`o-abc/r-ab12/ou-ab12-33333333/${id(3)}/`] }];
+      },
+      accountOuPaths: async () => {
+        log.push('walk');
+        return walked;
+      },
+      organizationalUnitName: async (ouId) => {
+        log.push(`ou ${ouId}`);
+        return ouId;
+      },
+    };
+
+    const collected = await collectAccounts(reader, organization(MANAGEMENT), config({ 'ou-path': true }), namingStep);
+
+    expect(log.filter((entry) => entry === 'walk')).toHaveLength(1);
+    expect(log).not.toContain('ou ou-ab12-33333333');
+    expect(collected.details.ouPaths.get(id(1))).toBe('Root/Walked');
+    // An account the walk did not place has empty OU cells, not a guess.
+    expect(collected.details.ouPaths.get(id(3))).toBe('');
+    expect(Object.fromEntries(collected.details.byAccount.get(id(3)) ?? [])).toEqual({ ou_id_path: '', parent_id: '' });
   });
 
   it('reports a ListAccounts failure under ListAccounts, even after a page was tagged', async () => {
