@@ -42,9 +42,6 @@ const PRICES = {
   s3PerPut: 0.005 / 1000,
 };
 
-/** The single-Lambda shape must finish in one invocation (15 minutes; the same margin as a chunk). */
-const SINGLE_LAMBDA_SECONDS = DEFAULT_ASSUMPTIONS.secondsPerInvocation;
-
 export interface FleetShape {
   readonly tenants: number;
   readonly accountsPerTenant: number;
@@ -83,7 +80,8 @@ export function estimateCapacity(fleet: FleetShape, assumptions: CapacityAssumpt
     fleet.tenants * invocationsPerTenant * PRICES.lambdaPerRequest +
     stateTransitions * PRICES.stepFunctionsPerTransition +
     fleet.tenants * (assumptions.putsPerTenant + invocationsPerTenant - 1) * PRICES.s3PerPut;
-  const shape: RunShape = singleProcessWallSeconds <= SINGLE_LAMBDA_SECONDS ? 'single Lambda' : 'fan-out';
+  // The single-Lambda shape must finish in one invocation (the same margin as a fan-out chunk).
+  const shape: RunShape = singleProcessWallSeconds <= assumptions.secondsPerInvocation ? 'single Lambda' : 'fan-out';
   return {
     ...fleet,
     secondsPerTenant,

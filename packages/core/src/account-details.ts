@@ -98,8 +98,14 @@ export function joinSorted(values: Iterable<string>): string {
   return [...new Set(values)].sort(ordinal).join(';');
 }
 
+/** An account's place by IDs: its root and the OUs from the root down. */
+export interface PlacementIds {
+  readonly rootId: string;
+  readonly ouIds: readonly string[];
+}
+
 /** The account's place from its Paths entry: `o-…/r-…/ou-…/…/<account>` (a trailing `/` or not). */
-export function placementIds(path: string): { readonly rootId: string; readonly ouIds: readonly string[] } | undefined {
+export function placementIds(path: string): PlacementIds | undefined {
   const segments = path.split('/').filter(Boolean);
   const rootId = segments.find((segment) => segment.startsWith('r-'));
   if (!rootId) return undefined;
@@ -229,7 +235,7 @@ function startOuPaths(
   calls: TenantCalls,
   limits: CallLimits,
 ): { addPage(page: readonly Account[]): void; result(): ReadonlyMap<string, OuPlacement> } {
-  const ids = new Map<string, { readonly rootId: string; readonly ouIds: readonly string[] }>();
+  const ids = new Map<string, PlacementIds>();
   const ouNames = new Map<string, string>();
   let rootNames: ReadonlyMap<string, string> | undefined;
   let walked: ReadonlyMap<string, OuPlacement> | undefined;
@@ -246,20 +252,21 @@ function startOuPaths(
   return {
     addPage(page) {
       if (walking) return;
-      const parsed = page.map((account) => ({
-        account,
-        ids: account.paths?.[0] === undefined ? undefined : placementIds(account.paths[0]),
-      }));
-      // One account without Paths means this organization (or API) does not send them: walk instead.
-      if (parsed.some(({ ids: found }) => !found)) return walk();
-      for (const { account, ids: found } of parsed) if (found) ids.set(account.id, found);
+      const pagePlacements = new Map<string, PlacementIds>();
+      for (const account of page) {
+        const placement = account.paths?.[0] === undefined ? undefined : placementIds(account.paths[0]);
+        // One account without Paths means this organization (or API) does not send them: walk instead.
+        if (!placement) return walk();
+        pagePlacements.set(account.id, placement);
+      }
+      for (const [accountId, placement] of pagePlacements) ids.set(accountId, placement);
       if (!rootsAsked && ids.size > 0) {
         rootsAsked = true;
         calls.start('OuPaths', async () => {
           rootNames = await reader.rootNames();
         });
       }
-      for (const ouId of new Set(parsed.flatMap(({ ids: found }) => found?.ouIds ?? []))) {
+      for (const ouId of new Set([...pagePlacements.values()].flatMap((placement) => placement.ouIds))) {
         if (ouNames.has(ouId)) continue;
         ouNames.set(ouId, ouId);
         // A lookup queued before a later page made us walk the tree is no longer needed.

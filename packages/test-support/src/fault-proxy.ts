@@ -365,6 +365,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     res.end(body);
   };
 
+  /** A 200 answer the proxy makes up, in the service's JSON content type. */
+  const sendJson = (res: ServerResponse, contentType: string, answer: object) => {
+    const payload = JSON.stringify(answer);
+    res.writeHead(200, { 'content-type': contentType, 'x-amzn-requestid': 'fault-proxy', 'content-length': Buffer.byteLength(payload) });
+    res.end(payload);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     const text = body.toString('utf8');
@@ -418,7 +425,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         const { AccountId, AlternateContactType } = JSON.parse(text) as { AccountId?: string; AlternateContactType?: string };
         const target = AccountId ?? account;
         if (Number(target.slice(-1)) % 2 === 1) return sendError(res, service, 404, 'ResourceNotFoundException', 'No contact of that type');
-        const payload = JSON.stringify({
+        return sendJson(res, 'application/json', {
           AlternateContact: {
             AlternateContactType,
             EmailAddress: `${(AlternateContactType ?? '').toLowerCase()}-${target}@synthetic.example.com`,
@@ -427,35 +434,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             Title: 'Owner',
           },
         });
-        res.writeHead(200, {
-          'content-type': 'application/json',
-          'x-amzn-requestid': 'fault-proxy',
-          'content-length': Buffer.byteLength(payload),
-        });
-        res.end(payload);
-        return;
       }
-      if (answer) {
-        const payload = JSON.stringify(answer);
-        res.writeHead(200, {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amzn-requestid': 'fault-proxy',
-          'content-length': Buffer.byteLength(payload),
-        });
-        res.end(payload);
-        return;
-      }
+      if (answer) return sendJson(res, 'application/x-amz-json-1.1', answer);
       const rule = rules.find((r) => r.when(call) && (r.times === undefined || (ruleUses.get(r) ?? 0) < r.times));
       if (!rule && service === 'account' && operation === 'ListRegions') {
         const target = (text ? (JSON.parse(text) as { AccountId?: string }).AccountId : undefined) ?? account ?? '';
-        const payload = JSON.stringify(listRegionsAnswer(options.regions?.[target] ?? DEFAULT_REGIONS, text));
-        res.writeHead(200, {
-          'content-type': 'application/json',
-          'x-amzn-requestid': 'fault-proxy',
-          'content-length': Buffer.byteLength(payload),
-        });
-        res.end(payload);
-        return;
+        return sendJson(res, 'application/json', listRegionsAnswer(options.regions?.[target] ?? DEFAULT_REGIONS, text));
       }
       if (rule) {
         ruleUses.set(rule, (ruleUses.get(rule) ?? 0) + 1);
