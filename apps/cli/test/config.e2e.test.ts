@@ -48,6 +48,17 @@ describe('orgmeta configuration (end to end)', () => {
     expect(callsMade()).toBe(0);
   });
 
+  it('says a required variable is invalid once, not also that it is missing', async () => {
+    const run = await orgmeta(['collect', '--role-name', 'R', '--bucket', BUCKET], {
+      endpoint: proxy.endpoint,
+      env: { TENANTS_TABLE_NAME: 'bad name!' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Invalid TENANTS_TABLE_NAME: "bad name!" is not a DynamoDB table name');
+    expect(run.stderr).not.toContain('Missing tenant table');
+    expect(callsMade()).toBe(0);
+  });
+
   it('exits 1 and writes nothing when the tenant table cannot be read', async () => {
     const dir = workDir();
     const run = await orgmeta(
