@@ -70,7 +70,9 @@ export function addApiDocs(root: typescript.TypeScriptProject, libraries: readon
       // The root tsconfig compiles nothing; each package is read through its own tsconfig.
       tsconfig: relative(root.outdir, `${libraries[0].outdir}/tsconfig.json`),
       entryPoints: libraries.map((lib) => relative(root.outdir, lib.outdir)),
-      packageOptions: { entryPoints: ['src/index.ts'], readme: 'none' },
+      // Each package is converted with these options, not the ones below: without sources there, TypeDoc
+      // looks for a git remote, and a clone without `origin` fails the warnings-as-errors build.
+      packageOptions: { entryPoints: ['src/index.ts'], readme: 'none', disableSources: true },
       plugin: ['typedoc-plugin-markdown'],
       // One page per package: a few files to review, not hundreds.
       outputFileStrategy: 'modules',

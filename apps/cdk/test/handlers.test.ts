@@ -1,4 +1,4 @@
-import type { RunSummary } from '@orgmeta/core';
+import type { RunSummary, TenantResult } from '@orgmeta/core';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   S3Objects,
@@ -17,6 +17,7 @@ import { DEADLINE_MARGIN_MS } from '../src/handlers/deadline';
 import { lambdaComposition, resetLambdaComposition } from '../src/handlers/composition';
 import { collectOneTenant, listTenants, writeRunManifest, type ListTenantsOutput, type TenantRef } from '../src/handlers/fanout';
 import { runDistributedMap } from './support/distributed-map';
+import { collectRecord } from './support/local-fanout';
 
 const TABLE = 'lambda-tenants';
 const BUCKET = 'lambda-reports';
@@ -184,12 +185,12 @@ describe('Lambda handlers against moto', () => {
         },
       ],
     });
-    let result: Awaited<ReturnType<typeof collectOneTenant>>;
+    let result: TenantResult;
     try {
       useEnvironment({ REPORT_PREFIX: 'huge-error/', TENANTS_TABLE_NAME: TABLE, AWS_MAX_ATTEMPTS: '1' });
       process.env.AWS_ENDPOINT_URL = proxy.endpoint;
       resetLambdaComposition();
-      result = await collectOneTenant({ runId: 'r3', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } });
+      result = await collectRecord({ runId: 'r3', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } });
     } finally {
       await proxy.stop();
     }
@@ -200,7 +201,7 @@ describe('Lambda handlers against moto', () => {
 
   it('fan-out: an error outside the collection (table unreadable) becomes a bounded failed result, not a stack trace in the state', async () => {
     useEnvironment({ REPORT_PREFIX: 'no-table/', TENANTS_TABLE_NAME: 'lambda-no-such-table' });
-    const result = await collectOneTenant({ runId: 'r4', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } });
+    const result = await collectRecord({ runId: 'r4', startedAt: new Date().toISOString(), tenant: { tenantId: GOOD, tenantName: '' } });
     expect(result).toMatchObject({ tenantId: GOOD, status: 'failed', accounts: 0, error: { code: 'ResourceNotFoundException' } });
     expect(result.error?.message).toContain('Could not read tenant table lambda-no-such-table');
     expect(result.error?.hint).toContain('TENANTS_TABLE_NAME');
@@ -260,7 +261,7 @@ describe('Lambda handlers against moto', () => {
     ]);
     expect(JSON.stringify(run)).not.toContain('lambda-external-id');
     expect(await s3().text(BUCKET, run.tenantsKey)).not.toContain('lambda-external-id');
-    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectOneTenant(input) }));
+    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectRecord(input) }));
     const rows = parse(await s3().text(BUCKET, `fanout/dt=${run.startedAt.slice(0, 10)}/tenant_id=${GOOD}/accounts.csv`), {
       columns: true,
     }) as Record<string, string>[];
@@ -289,7 +290,7 @@ describe('Lambda handlers against moto', () => {
     await seedTenantTable(motoEndpoint(), table, [tenantItem(GOOD), tenantItem(ALSO_GOOD)]);
     useEnvironment({ REPORT_PREFIX: 'fanout-ok/', TENANTS_TABLE_NAME: table });
     const run = await listTenants();
-    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectOneTenant(input) }));
+    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectRecord(input) }));
     await expect(summarize(run, map)).resolves.toEqual({ runId: run.runId, failed: 0 });
     expect((await manifestOf('fanout-ok/', run)).totals).toMatchObject({ tenants: 2, succeeded: 2, failed: 0 });
     expect(metricRecords()).toEqual([expect.objectContaining({ Collector: 'orgmeta', RunsSucceeded: 1, runId: run.runId })]);
@@ -356,10 +357,10 @@ describe('Lambda handlers against moto', () => {
     await new DynamoDBClient(clientOptions(motoEndpoint())).send(
       new PutItemCommand({ TableName: table, Item: { pk: { S: 'item-9999' }, ...tenantItem(GOOD, { name: 'Impostor' }) } }),
     );
-    const byKey = await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant: tenants[0] });
+    const byKey = await collectRecord({ runId: run.runId, startedAt: run.startedAt, tenant: tenants[0] });
     expect([byKey.status, byKey.tenantName]).toEqual(['succeeded', 'Good']);
     // Without a key (a table whose key schema could not be read) the task scans, and sees the conflict.
-    const scanned = await collectOneTenant({ runId: run.runId, startedAt: run.startedAt, tenant: { tenantId: GOOD, tenantName: 'Good' } });
+    const scanned = await collectRecord({ runId: run.runId, startedAt: run.startedAt, tenant: { tenantId: GOOD, tenantName: 'Good' } });
     expect([scanned.status, scanned.error?.code]).toEqual(['failed', 'TenantNotSelected']);
   });
 
@@ -385,7 +386,7 @@ describe('Lambda handlers against moto', () => {
 
   it('fan-out: a tenant that left the table since the list step fails on its own, with a reason', async () => {
     useEnvironment({ REPORT_PREFIX: 'left/', TENANTS_TABLE_NAME: TABLE });
-    const result = await collectOneTenant({
+    const result = await collectRecord({
       runId: 'r2',
       startedAt: new Date().toISOString(),
       tenant: { tenantId: '106000000099', tenantName: 'gone' },

@@ -11,7 +11,8 @@ import {
 } from '@orgmeta/test-support';
 import { handler } from '../src/handlers/collect-all';
 import { resetLambdaComposition } from '../src/handlers/composition';
-import { collectOneTenant, listTenants, writeRunManifest } from '../src/handlers/fanout';
+import { listTenants, writeRunManifest } from '../src/handlers/fanout';
+import { collectRecord } from './support/local-fanout';
 import { runDistributedMap } from './support/distributed-map';
 
 const TABLE = 'lambda-lock-tenants';
@@ -112,7 +113,7 @@ describe('Lambda handlers and the run lock (moto)', () => {
       name: 'RunLockHeldError',
       holder: expect.objectContaining({ runId: run.runId }),
     });
-    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectOneTenant(input) }));
+    const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectRecord(input) }));
     await expect(
       writeRunManifest({ runId: run.runId, startedAt: run.startedAt, resultWriterDetails: map.ResultWriterDetails }),
     ).resolves.toEqual({ runId: run.runId, failed: 0 });

@@ -234,6 +234,29 @@ describe('CollectorStack, fanout mode', () => {
     expect(map.Next).toBe('WriteManifestTask');
   });
 
+  it("loops a tenant's child workflow while the collect task answers { resume }: wait, invoke again, end with the record", () => {
+    const child = stateMachineDefinition(collector).States.CollectEachTenant.ItemProcessor;
+    expect(child.StartAt).toBe('CollectTenantTask');
+    // The task gets the child's input only (never the last answer) and keeps its answer beside it.
+    expect(child.States.CollectTenantTask).toMatchObject({
+      Parameters: { 'tenant.$': '$.tenant', 'runId.$': '$.runId', 'startedAt.$': '$.startedAt' },
+      ResultPath: '$.collected',
+      Next: 'TenantPaused?',
+    });
+    expect(child.States['TenantPaused?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.collected.resume', IsPresent: true, Next: 'WaitBeforeResuming' }],
+      Default: 'TenantCollected',
+    });
+    expect(child.States.WaitBeforeResuming).toEqual({
+      Type: 'Wait',
+      SecondsPath: '$.collected.resume.waitSeconds',
+      Next: 'CollectTenantTask',
+    });
+    // The child's output, which the result writer files, is the tenant's record alone.
+    expect(child.States.TenantCollected).toEqual({ Type: 'Pass', OutputPath: '$.collected', End: true });
+  });
+
   it('splits the permissions: list reads the table, collect assumes and writes, manifest only writes', () => {
     // The plan step takes the run lock, the summarize step releases it; the tenant tasks never touch it.
     expect(statementsOf(collector, 'ListTenantsRole').map((s) => s.Action)).toEqual([
@@ -248,6 +271,15 @@ describe('CollectorStack, fanout mode', () => {
       expect.objectContaining({ Action: 'sts:AssumeRole', Resource: READER_ROLES }),
       expect.objectContaining({ Action: 's3:PutObject' }),
       ...READ_SNAPSHOTS,
+      // A finished tenant's checkpoint is deleted; nothing else of the bucket.
+      {
+        Sid: 'RemoveCheckpoints',
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Reports/), 'Arn'] }, '/org-accounts/_runs/*/checkpoints/*']],
+        },
+      },
     ]);
     expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],

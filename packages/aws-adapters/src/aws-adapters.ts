@@ -22,6 +22,7 @@ import { clientConfig } from './client-config';
 import { DynamoDbTenantSource } from './dynamodb-tenant-source';
 import { EventBridgeChangeEventSink } from './eventbridge-change-event-sink';
 import { S3ObjectReader } from './s3-object-reader';
+import { S3CheckpointStore } from './s3-checkpoint-store';
 import { S3ReportSink } from './s3-report-sink';
 import { S3RunLockStore } from './s3-run-lock-store';
 import { StsCallerIdentity } from './sts-caller-identity';
@@ -41,6 +42,8 @@ export interface AwsAdapters {
   readonly identity: CallerIdentity;
   /** Reads previous snapshots from the report bucket; present when the configuration uploads to S3. */
   readonly s3Reader?: S3ObjectReader;
+  /** Resumable tenants' checkpoints in the report bucket; present when the configuration uploads to S3. */
+  readonly checkpoints?: S3CheckpointStore;
   /** Present when `--events-bus` / CHANGE_EVENTS_BUS names a bus. */
   readonly changeEvents?: ChangeEventSink;
 }
@@ -86,6 +89,8 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
   const bucket = config.bucketName
     ? { bucketName: config.bucketName, expectedBucketOwner: config.expectedBucketOwner, kmsKeyId: config.kmsKeyId }
     : undefined;
+  const s3Sink = s3 && bucket ? new S3ReportSink(s3, bucket) : undefined;
+  const s3Reader = s3 && bucket ? new S3ObjectReader(s3, bucket) : undefined;
   return {
     tenantSource: new DynamoDbTenantSource(new DynamoDBClient(clientConfig(settings)), config.tableName),
     organizations: new StsOrganizationConnector({
@@ -94,13 +99,11 @@ export function createAwsAdapters(config: CollectConfig, region: string, hooks: 
       orgRps: config.orgRps,
       onThrottle: hooks.onThrottle,
     }),
-    s3Sink: s3 && bucket ? new S3ReportSink(s3, bucket) : undefined,
+    s3Sink,
     runLockStore: s3 && bucket ? new S3RunLockStore(s3, bucket) : undefined,
     identity: new StsCallerIdentity(new STSClient(clientConfig(settings))),
-    s3Reader:
-      s3 && config.bucketName
-        ? new S3ObjectReader(s3, { bucketName: config.bucketName, expectedBucketOwner: config.expectedBucketOwner })
-        : undefined,
+    s3Reader,
+    checkpoints: s3Sink && s3Reader ? new S3CheckpointStore(s3Sink, s3Reader) : undefined,
     changeEvents: config.changeEventsBus
       ? new EventBridgeChangeEventSink(new EventBridgeClient(clientConfig(settings)), { busName: config.changeEventsBus })
       : undefined,

@@ -21,5 +21,6 @@ export { StsOrganizationConnector } from './sts-organization-connector';
 export type { StsOrganizationAccessSettings } from './sts-organization-connector';
 export { EventBridgeChangeEventSink } from './eventbridge-change-event-sink';
 export type { EventBridgeSinkSettings } from './eventbridge-change-event-sink';
+export { S3CheckpointStore } from './s3-checkpoint-store';
 export { S3ObjectReader } from './s3-object-reader';
 export type { S3ObjectReaderSettings } from './s3-object-reader';

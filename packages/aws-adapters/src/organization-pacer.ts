@@ -84,6 +84,8 @@ class TokenBucket {
 export interface PacerSettings {
   /** Calls per second the organization is allowed. */
   readonly maxRps: number;
+  /** A resumed tenant's learnt pace: start there (between the floor and `maxRps`) with no burst saved up; default `maxRps` and a full burst. */
+  readonly startRps?: number;
   /** Calls allowed at once after a quiet spell; default one second's worth (`maxRps`). */
   readonly burst?: number;
   /** Told of every throttled answer, e.g. for a progress display. */
@@ -102,8 +104,10 @@ export class OrganizationPacer {
   private readonly bucket: TokenBucket;
 
   constructor(private readonly settings: PacerSettings) {
-    this.rps = settings.maxRps;
+    this.rps = Math.min(settings.maxRps, Math.max(MIN_RPS, settings.startRps ?? settings.maxRps));
     this.bucket = new TokenBucket(this.rps, Math.max(1, Math.round(settings.burst ?? settings.maxRps)), settings.clock ?? SYSTEM_CLOCK);
+    // A resumed tenant goes on at its pace: the calls just before the pause spent the burst.
+    if (settings.startRps !== undefined) this.bucket.empty();
   }
 
   /** Runs one attempt when a token is free and learns from its outcome. */

@@ -86,6 +86,13 @@ export class S3ReportSink implements ReportSink, WriteProbe {
     }
   }
 
+  /** Deletes an object this sink wrote (S3 answers success for a key that is already gone). */
+  async remove(key: string): Promise<void> {
+    await this.client.send(
+      new DeleteObjectCommand({ Bucket: this.settings.bucketName, Key: key, ExpectedBucketOwner: this.settings.expectedBucketOwner }),
+    );
+  }
+
   /** Writes a tiny object and deletes it again; a failed delete is reported, not thrown. */
   async probeWrite(key: string): Promise<{ removed: boolean; removeError?: string }> {
     await this.put(key, 'orgmeta check: write access probe\n', 'text/plain');

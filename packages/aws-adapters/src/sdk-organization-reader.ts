@@ -12,7 +12,7 @@ import {
   paginateListTagsForResource,
   type Account as SdkAccount,
 } from '@aws-sdk/client-organizations';
-import type { Account, AlternateContactType, Organization, OrganizationReader, OuPlacement, Tag } from '@orgmeta/core';
+import type { Account, AccountPage, AlternateContactType, Organization, OrganizationReader, OuPlacement, Tag } from '@orgmeta/core';
 
 // AWS caps ListAccounts at 20 per page.
 const ACCOUNTS_PAGE_SIZE = 20;
@@ -46,7 +46,13 @@ export class SdkOrganizationReader implements OrganizationReader {
   constructor(
     private readonly client: OrganizationsClient,
     private readonly accountClient?: AccountClient,
+    /** The pace of this reader's Organizations calls, as its pacer has learnt it. */
+    private readonly pace?: () => number,
   ) {}
+
+  organizationsRps(): number | undefined {
+    return this.pace?.();
+  }
 
   private get accounts(): AccountClient {
     if (!this.accountClient) throw new Error('This reader was built without an Account Management client');
@@ -64,9 +70,14 @@ export class SdkOrganizationReader implements OrganizationReader {
   }
 
   async *listAccounts(): AsyncIterable<readonly Account[]> {
+    for await (const page of this.listAccountPages()) yield page.accounts;
+  }
+
+  async *listAccountPages(startingToken?: string): AsyncIterable<AccountPage> {
     // The paginator follows NextToken even across empty pages.
-    for await (const page of paginateListAccounts({ client: this.client, pageSize: ACCOUNTS_PAGE_SIZE }, {})) {
-      yield (page.Accounts ?? []).map(toAccount);
+    const pages = paginateListAccounts({ client: this.client, pageSize: ACCOUNTS_PAGE_SIZE, startingToken }, {});
+    for await (const page of pages) {
+      yield { accounts: (page.Accounts ?? []).map(toAccount), ...(page.NextToken ? { nextToken: page.NextToken } : {}) };
     }
   }
 

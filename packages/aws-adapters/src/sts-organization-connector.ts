@@ -1,7 +1,7 @@
 import { AccountClient } from '@aws-sdk/client-account';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { OrganizationConnector, OrganizationReader, AssumeRoleTarget } from '@orgmeta/core';
+import type { AssumeRoleTarget, ConnectOptions, OrganizationConnector, OrganizationReader } from '@orgmeta/core';
 import { clientConfig, type AwsClientSettings } from './client-config';
 import { OrganizationPacer, accountManagementPacers, paceClient } from './organization-pacer';
 import { SdkOrganizationReader } from './sdk-organization-reader';
@@ -21,7 +21,7 @@ export class StsOrganizationConnector implements OrganizationConnector {
   constructor(private readonly settings: StsOrganizationAccessSettings) {}
 
   /** Assumes the tenant's role and gives a reader with its credentials (refreshed before they expire). */
-  async connect(access: AssumeRoleTarget): Promise<OrganizationReader> {
+  async connect(access: AssumeRoleTarget, options: ConnectOptions = {}): Promise<OrganizationReader> {
     const config = clientConfig(this.settings);
     const assumeRole = fromTemporaryCredentials({
       params: {
@@ -43,10 +43,16 @@ export class StsOrganizationConnector implements OrganizationConnector {
     };
     // One client and one pacer per tenant: each organization has its own rate limit.
     const client = new OrganizationsClient({ ...config, credentials });
-    paceClient(client, new OrganizationPacer({ maxRps: this.settings.orgRps, onThrottle: this.settings.onThrottle }));
+    // A resumed tenant starts at the pace its last chunk ended at, not at the top again.
+    const pacer = new OrganizationPacer({
+      maxRps: this.settings.orgRps,
+      startRps: options.organizationsRps,
+      onThrottle: this.settings.onThrottle,
+    });
+    paceClient(client, pacer);
     // Account Management (--contacts, --regions) has its own documented rates per operation: its own budgets.
     const accountClient = new AccountClient({ ...config, credentials });
     paceClient(accountClient, accountManagementPacers({ onThrottle: this.settings.onThrottle }));
-    return new SdkOrganizationReader(client, accountClient);
+    return new SdkOrganizationReader(client, accountClient, () => pacer.currentRps);
   }
 }

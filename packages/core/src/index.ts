@@ -21,16 +21,20 @@ export { errorCode } from './failures';
 export type { CollectionStage, RunSurroundings } from './failures';
 export { ACCOUNT_DETAIL_FAMILIES } from './account-details';
 export type { AccountDetailFamily, DetailFlag } from './account-details';
-export { collectRun, collectTenant, planRun, startRun, summarizeRun, writeManifest, writeRunReport } from './pipeline';
-export type { ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
+export { collectRun, collectTenant, collectTenantChunk, planRun, startRun, summarizeRun, writeManifest, writeRunReport } from './pipeline';
+export type { ChunkOptions, ChunkOutcome, ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
+export { checkpointKey } from './tenant-checkpoint';
+export type { CheckpointStore, PauseReason } from './tenant-checkpoint';
 export { sha256Hex } from './tenant-outputs';
 export type { CsvOutputs, OutputDependencies, SnapshotFormatWriter } from './tenant-outputs';
 export { runPreflight } from './preflight';
 export type { CheckResult, CheckStatus, PreflightDependencies, PreflightReport } from './preflight';
 export type {
+  AccountPage,
   AlternateContactType,
   AssumeRoleTarget,
   CallerIdentity,
+  ConnectOptions,
   LogFields,
   Logger,
   OrganizationConnector,

@@ -14,6 +14,17 @@ import {
 import { assumeRoleTargetFor } from './assume-role-target';
 import type { CollectedDetails } from './account-details';
 import { collectAccounts } from './account-collection';
+import {
+  CHECKPOINT_CONTENT_TYPE,
+  ResumableReader,
+  checkpointKey,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  pauseOf,
+  type CheckpointStore,
+  type PauseReason,
+  type TenantCheckpoint,
+} from './tenant-checkpoint';
 import { displayName, failedResult } from './tenant-results';
 import { SecretMasker, displaySafe, maskingLogger, safeText } from './redaction';
 import type { Logger, OrganizationConnector, ReportObject, ReportRenderer, ReportSink, TenantSource } from './ports';
@@ -342,8 +353,28 @@ export async function collectTenant(
   deps: PipelineDependencies,
   run: RunIdentity,
 ): Promise<TenantResult> {
+  return collectTenantWith(tenant, config, deps, run);
+}
+
+/** A tenant collected in chunks: the checkpoint it resumes, when to pause, and the reader that records. */
+interface ChunkRun {
+  readonly pause: AbortSignal;
+  readonly resumed?: TenantCheckpoint;
+  readonly pauseOnThrottle: boolean;
+  reader?: ResumableReader;
+}
+
+/** collectTenant; with `chunk`, a pause is thrown (CollectionPausedError) instead of failing the tenant. */
+async function collectTenantWith(
+  tenant: Tenant,
+  config: CollectConfig,
+  deps: PipelineDependencies,
+  run: RunIdentity,
+  chunk?: ChunkRun,
+): Promise<TenantResult> {
   const { runId, startedAt } = run;
-  const began = Date.now();
+  // A resumed tenant's duration counts its earlier chunks too.
+  const began = Date.now() - (chunk?.resumed?.elapsedMs ?? 0);
   const access = assumeRoleTargetFor(tenant, config, deps.region, runId);
   // The fan-out calls this without planRun: the tenant's own ExternalId is learnt here too.
   const secrets = runSecrets(config, deps);
@@ -359,7 +390,14 @@ export async function collectTenant(
     // The baseline is read from our own outputs while the organization is read; awaited only once the tenant succeeded.
     baseline = loadBaseline(tenant.tenantId, config, deps.outputs, log);
     baseline.catch(() => undefined);
-    const reader = await step('AssumeRole', failureContext, () => deps.organizations.connect(access), signal);
+    const pace = chunk?.resumed?.organizationsRps;
+    const connected = await step(
+      'AssumeRole',
+      failureContext,
+      () => deps.organizations.connect(access, pace === undefined ? undefined : { organizationsRps: pace }),
+      signal,
+    );
+    const reader = chunk ? (chunk.reader = new ResumableReader(connected, chunk.pause, chunk.resumed, chunk.pauseOnThrottle)) : connected;
     const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization(), signal);
     if (organization.managementAccountId !== tenant.tenantId) {
       log.warn(
@@ -392,6 +430,8 @@ export async function collectTenant(
     });
     return result;
   } catch (error) {
+    const paused = chunk ? pauseOf(error) : undefined;
+    if (paused) throw paused;
     // Every step names its own stage; anything else is a fault of ours, not of AWS or the tenant.
     const details = describeFailure('Unexpected', error, failureContext);
     log.error(`Tenant ${tenant.tenantId} failed: ${details.code}: ${details.message}`, {
@@ -560,4 +600,120 @@ async function writeRunObject(
   const error = `The ${what} could not be written (${problems.join('; ')})`;
   (deps.secrets ? maskingLogger(deps.logger, deps.secrets) : deps.logger).error(error);
   return { ...locations, error };
+}
+
+/** How a tenant is collected across invocations (the fan-out's CollectTenant task). */
+export interface ChunkOptions {
+  /** Aborts when this invocation must stop and save what it read (its time budget is up). */
+  readonly pause: AbortSignal;
+  /** Where the tenant's checkpoint is kept between chunks. */
+  readonly store: CheckpointStore;
+}
+
+/** What one chunk did: the tenant's result, or a pause to resume after `waitSeconds`. */
+export type ChunkOutcome =
+  | { readonly status: 'done'; readonly result: TenantResult; readonly chunks: number }
+  | { readonly status: 'paused'; readonly reason: PauseReason; readonly chunks: number; readonly waitSeconds: number };
+
+/** Pauses in a row without a new answer after which the tenant gets one last chunk that cannot pause (after about 12 minutes of waits when throttled). */
+export const MAX_STALLED_CHUNKS = 5;
+
+/** The wait before the next chunk: none after a deadline; after throttling 30 s, doubling while it persists, at most 5 minutes. */
+export function resumeWaitSeconds(reason: PauseReason, stalledChunks: number): number {
+  if (reason === 'deadline') return 0;
+  return Math.min(300, 30 * 2 ** Math.max(0, stalledChunks - 1));
+}
+
+/**
+ * One chunk of a tenant's collection: resumes the tenant's checkpoint (if an earlier chunk left
+ * one), reads what is left until `pause` aborts or the organization keeps throttling, then either
+ * saves the checkpoint and says when to resume, or finishes: writes the tenant's outputs exactly as
+ * {@link collectTenant} does (the same bytes for the same answers and run) and deletes the checkpoint.
+ * A checkpoint holds the organization's answers only: no credentials, no ExternalId.
+ */
+export async function collectTenantChunk(
+  tenant: Tenant,
+  config: CollectConfig,
+  deps: PipelineDependencies,
+  run: RunIdentity,
+  options: ChunkOptions,
+): Promise<ChunkOutcome> {
+  const key = checkpointKey(config.prefix, run.runId, tenant.tenantId);
+  const log = maskingLogger(deps.logger, runSecrets(config, deps));
+  const resumed = await loadCheckpoint(options.store, key, run, tenant, log);
+  const began = Date.now();
+  // After MAX_STALLED_CHUNKS pauses that read nothing new, one last chunk with no pause: it finishes,
+  // or fails (a throttled call, or the invocation's timeout) and the tenant is a failed result.
+  const lastChance = (resumed?.stalledChunks ?? 0) >= MAX_STALLED_CHUNKS;
+  const chunk: ChunkRun = {
+    pause: lastChance ? new AbortController().signal : options.pause,
+    ...(resumed ? { resumed } : {}),
+    pauseOnThrottle: !lastChance,
+  };
+  try {
+    const result = await collectTenantWith(tenant, config, deps, run, chunk);
+    if (resumed) await removeCheckpoint(options.store, key, log, tenant.tenantId);
+    return { status: 'done', result, chunks: (resumed?.chunks ?? 0) + 1 };
+  } catch (error) {
+    const paused = pauseOf(error);
+    if (!paused || !chunk.reader) throw error;
+    const checkpoint = chunk.reader.checkpoint(
+      { runId: run.runId, tenantId: tenant.tenantId },
+      (resumed?.elapsedMs ?? 0) + Date.now() - began,
+    );
+    const body = encodeCheckpoint(checkpoint);
+    await options.store.save({
+      key,
+      body,
+      contentType: CHECKPOINT_CONTENT_TYPE,
+      sha256Hex: sha256Hex(body),
+      metadata: { 'run-id': run.runId },
+    });
+    const accounts = checkpoint.accountPages.reduce((sum, page) => sum + page.accounts.length, 0);
+    const waitSeconds = resumeWaitSeconds(paused.reason, checkpoint.stalledChunks);
+    log.info(
+      `Tenant ${tenant.tenantId}: paused (${paused.reason}) after chunk ${checkpoint.chunks}, ${accounts} account(s) listed so far`,
+      {
+        tenantId: tenant.tenantId,
+        reason: paused.reason,
+        chunks: checkpoint.chunks,
+        waitSeconds,
+      },
+    );
+    return { status: 'paused', reason: paused.reason, chunks: checkpoint.chunks, waitSeconds };
+  }
+}
+
+/** The tenant's checkpoint of this run, if any; one that cannot be read as such is started over, with a warning. */
+async function loadCheckpoint(
+  store: CheckpointStore,
+  key: string,
+  run: RunIdentity,
+  tenant: Tenant,
+  log: Logger,
+): Promise<TenantCheckpoint | undefined> {
+  const bytes = await store.load(key);
+  if (!bytes) return undefined;
+  try {
+    const checkpoint = decodeCheckpoint(bytes);
+    if (checkpoint.runId === run.runId && checkpoint.tenantId === tenant.tenantId) return checkpoint;
+    log.warn(`Tenant ${tenant.tenantId}: the checkpoint at ${key} belongs to another run or tenant; collecting from the start`);
+  } catch (error) {
+    log.warn(
+      `Tenant ${tenant.tenantId}: the checkpoint at ${key} is unreadable (${error instanceof Error ? error.message : String(error)}); collecting from the start`,
+    );
+  }
+  return undefined;
+}
+
+/** A finished tenant's checkpoint goes; one left behind only costs storage until the run files expire. */
+async function removeCheckpoint(store: CheckpointStore, key: string, log: Logger, tenantId: string): Promise<void> {
+  try {
+    await store.remove(key);
+  } catch (error) {
+    log.warn(
+      `Tenant ${tenantId}: its checkpoint ${key} could not be deleted (${error instanceof Error ? error.message : String(error)}); it expires with the run's files`,
+      { tenantId },
+    );
+  }
 }

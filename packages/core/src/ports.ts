@@ -56,7 +56,21 @@ export interface AssumeRoleTarget {
 /** Opens read access to one tenant's organization (assumes its role). */
 export interface OrganizationConnector {
   /** Assumes the tenant's role and gives a reader with its credentials. */
-  connect(access: AssumeRoleTarget): Promise<OrganizationReader>;
+  connect(access: AssumeRoleTarget, options?: ConnectOptions): Promise<OrganizationReader>;
+}
+
+/** How a reader starts: a resumed tenant starts at the pace its last chunk ended at. */
+export interface ConnectOptions {
+  /** Organizations calls per second to start at (never above the configured pace). */
+  readonly organizationsRps?: number;
+}
+
+/** One ListAccounts page as the API gave it, with the token of the next page (absent: the last). */
+export interface AccountPage {
+  /** The page's accounts. */
+  readonly accounts: readonly Account[];
+  /** ListAccounts' NextToken after this page. */
+  readonly nextToken?: string;
 }
 
 /** Read-only view of one organization, through one tenant's credentials. */
@@ -65,6 +79,14 @@ export interface OrganizationReader {
   describeOrganization(): Promise<Organization>;
   /** Every account, page by page. */
   listAccounts(): AsyncIterable<readonly Account[]>;
+  /**
+   * Every account from `startingToken` on (a NextToken of an earlier page), each page with the
+   * token of the next: what a tenant collected across invocations resumes from. Readers without
+   * it are collected in one go.
+   */
+  listAccountPages?(startingToken?: string): AsyncIterable<AccountPage>;
+  /** The Organizations pace this reader has learnt (calls per second), carried into the next chunk. */
+  organizationsRps?(): number | undefined;
   /** Every tag of one account (all pages). */
   listTags(accountId: string): Promise<Tag[]>;
   /** Where every account sits, keyed by account ID, from a walk of the OU tree (ListRoots, then per parent). */

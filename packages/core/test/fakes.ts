@@ -140,6 +140,13 @@ export class FakeOrganizationAccess implements OrganizationConnector {
           yield page;
         }
       },
+      // Tokens are page numbers, as opaque to the caller as AWS's.
+      listAccountPages: async function* (startingToken?: string) {
+        for (let index = Number(startingToken ?? 0); index < org.accountPages.length; index += 1) {
+          if (org.failAt?.step === 'listAccounts' && index === (org.failAt.afterPages ?? 0)) throw org.failAt.error;
+          yield { accounts: org.accountPages[index], ...(index + 1 < org.accountPages.length ? { nextToken: String(index + 1) } : {}) };
+        }
+      },
       listTags: async (accountId: string) => {
         if (org.failAt?.step === 'listTags') throw org.failAt.error;
         return org.tags?.[accountId] ?? [];

@@ -418,6 +418,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           'Rate exceeded',
         );
       }
+      // A rule's forced answer comes first: it also stands in front of the synthetic organizations.
+      const rule = rules.find((r) => r.when(call) && (r.times === undefined || (ruleUses.get(r) ?? 0) < r.times));
+      if (rule) {
+        ruleUses.set(rule, (ruleUses.get(rule) ?? 0) + 1);
+        stats.injected += 1;
+        if (rule.respond.kind === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        if (rule.respond.kind === 'drop-after-forward') {
+          await forward(req, res, body, (answer) => answer, { dropAnswer: true });
+          return;
+        }
+        return sendError(res, service, rule.respond.status, rule.respond.code, rule.respond.message ?? `Injected ${rule.respond.code}`);
+      }
       const synthetic = service === 'organizations' && account ? options.syntheticOrganizations?.[account] : undefined;
       const answer = synthetic && account ? syntheticAnswer(account, synthetic, operation, text) : undefined;
       if (service === 'account' && operation === 'GetAlternateContact' && account && options.syntheticOrganizations?.[account]) {
@@ -436,23 +451,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         });
       }
       if (answer) return sendJson(res, 'application/x-amz-json-1.1', answer);
-      const rule = rules.find((r) => r.when(call) && (r.times === undefined || (ruleUses.get(r) ?? 0) < r.times));
-      if (!rule && service === 'account' && operation === 'ListRegions') {
+      if (service === 'account' && operation === 'ListRegions') {
         const target = (text ? (JSON.parse(text) as { AccountId?: string }).AccountId : undefined) ?? account ?? '';
         return sendJson(res, 'application/json', listRegionsAnswer(options.regions?.[target] ?? DEFAULT_REGIONS, text));
-      }
-      if (rule) {
-        ruleUses.set(rule, (ruleUses.get(rule) ?? 0) + 1);
-        stats.injected += 1;
-        if (rule.respond.kind === 'drop') {
-          req.socket.destroy();
-          return;
-        }
-        if (rule.respond.kind === 'drop-after-forward') {
-          await forward(req, res, body, (answer) => answer, { dropAnswer: true });
-          return;
-        }
-        return sendError(res, service, rule.respond.status, rule.respond.code, rule.respond.message ?? `Injected ${rule.respond.code}`);
       }
       if (service === 's3' && options.bucketOwners) {
         const expected = req.headers['x-amz-expected-bucket-owner'];

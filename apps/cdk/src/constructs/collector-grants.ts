@@ -146,6 +146,22 @@ export class CollectorGrants {
     acknowledgeWildcardResources(role, [runFiles], "The run's files are per run ID under <prefix>_runs/; only s3:GetObject there.");
   }
 
+  /**
+   * Resumable tenants: the collect task deletes a finished tenant's checkpoint (writing and reading it
+   * are WriteReports and ReadSnapshots), under `<prefix>_runs/<run id>/checkpoints/` only.
+   */
+  removeCheckpoints(role: iam.Role): void {
+    const checkpoints = this.props.bucket.arnForObjects(`${this.props.prefix}_runs/*/checkpoints/*`);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'RemoveCheckpoints', actions: ['s3:DeleteObject'], resources: [checkpoints] }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      [checkpoints],
+      'Checkpoints are per run and tenant under <prefix>_runs/; only s3:DeleteObject there.',
+    );
+  }
+
   /** PutEvents on the one change-events bus, when there is one. */
   publishChangeEvents(role: iam.Role): void {
     const bus = this.props.changeEventsBus;

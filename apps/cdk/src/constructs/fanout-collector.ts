@@ -160,6 +160,7 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     grants.assumeReaderRoles(collect.executionRole);
     grants.writeReports(collect.executionRole);
     grants.readSnapshots(collect.executionRole);
+    grants.removeCheckpoints(collect.executionRole);
     grants.publishChangeEvents(collect.executionRole);
     grants.writeReports(manifest.executionRole);
     grants.readRunFiles(manifest.executionRole);
@@ -199,11 +200,19 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
         resultPath: '$.run',
       }),
     );
+    // The task answers the tenant's record, or `{ resume }` when it saved a checkpoint and must go on
+    // in a new invocation (resumable tenants); the child's input stays in the state for the next round.
     const collectTenant = retryLambdaServiceErrors(
       new tasks.LambdaInvoke(this, 'CollectTenantTask', {
         lambdaFunction: collect,
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
+        payload: sfn.TaskInput.fromObject({
+          'tenant.$': '$.tenant',
+          'runId.$': '$.runId',
+          'startedAt.$': '$.startedAt',
+        }),
+        resultPath: '$.collected',
       }),
     );
     collectTenant.addRetry({
@@ -231,6 +240,17 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
       },
     });
     collectTenant.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.taskError' });
+    // A paused tenant waits (0 s after a deadline, longer after throttling) and is invoked again; a
+    // finished one ends its child execution with its record as the output.
+    const waitToResume = new sfn.Wait(this, 'WaitBeforeResuming', {
+      time: sfn.WaitTime.secondsPath('$.collected.resume.waitSeconds'),
+    });
+    const tenantCollected = new sfn.Pass(this, 'TenantCollected', { outputPath: '$.collected' });
+    const perTenantWorkflow = collectTenant.next(
+      new sfn.Choice(this, 'TenantPaused?')
+        .when(sfn.Condition.isPresent('$.collected.resume'), waitToResume.next(collectTenant))
+        .otherwise(tenantCollected),
+    );
 
     const runFiles = runFileObjects(props.bucket, props.prefix);
     // One child execution per line of the run's tenant list; results go to S3 beside it. The state
@@ -244,8 +264,8 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
       resultWriterV2: new RunFilesResultWriter({ bucket: props.bucket, prefix: sfn.JsonPath.stringAt('$.run.resultsPrefix') }, runFiles),
       resultPath: '$.results',
     });
-    // STANDARD children: a tenant may take up to 15 minutes (EXPRESS children stop at 5).
-    perTenant.itemProcessor(collectTenant, { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.STANDARD });
+    // STANDARD children: a tenant takes up to 15 minutes per chunk, and as many chunks as it needs (EXPRESS children stop at 5 minutes).
+    perTenant.itemProcessor(perTenantWorkflow, { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.STANDARD });
     perTenant.addRetry({
       errors: ['States.ItemReaderFailed', 'States.ResultWriterFailed'],
       interval: Duration.seconds(5),

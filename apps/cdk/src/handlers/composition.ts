@@ -2,6 +2,7 @@ import { awsPipelineDependencies, createAwsAdapters } from '@orgmeta/aws-adapter
 import {
   ConfigError,
   SecretMasker,
+  type CheckpointStore,
   type ObjectReader,
   resolveCollectConfig,
   type CollectConfig,
@@ -27,6 +28,8 @@ export interface LambdaComposition {
   readonly metrics: RunMetrics;
   /** Reads the fan-out's run files (tenant list, result writer's files) from the report bucket; absent without a bucket. */
   readonly runFiles?: ObjectReader;
+  /** Resumable tenants' checkpoints, in the report bucket; absent without a bucket. */
+  readonly checkpoints?: CheckpointStore;
 }
 
 function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
@@ -62,9 +65,9 @@ export function lambdaComposition(env: NodeJS.ProcessEnv = process.env): LambdaC
     outputs: { csv: csvOutputs({ escapeFormulas: config.escapeFormulas }), formats: [parquetSnapshotFormat], renderRunReport },
   });
   const metrics = new RunMetrics(env[COLLECTOR_NAME_ENV_VAR] || DEFAULT_COLLECTOR_NAME);
-  // The report bucket's reader (ExpectedBucketOwner included); its other clients are built but never called.
-  const runFiles = createAwsAdapters(config, region).s3Reader;
-  composition = { config, deps, secrets, logger, metrics, ...(runFiles ? { runFiles } : {}) };
+  // The report bucket's reader and checkpoint store (ExpectedBucketOwner and the report key included); the other clients are built but never called.
+  const { s3Reader: runFiles, checkpoints } = createAwsAdapters(config, region);
+  composition = { config, deps, secrets, logger, metrics, ...(runFiles ? { runFiles } : {}), ...(checkpoints ? { checkpoints } : {}) };
   return composition;
 }
 

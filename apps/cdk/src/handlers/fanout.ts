@@ -1,6 +1,7 @@
 import {
   acquireRunLock,
   collectTenant,
+  collectTenantChunk,
   errorCode,
   failedResult,
   isThrottlingCode,
@@ -13,12 +14,15 @@ import {
   writeManifest,
   writeRunReport,
   ConfigError,
+  type ChunkOutcome,
   type Logger,
   type ObjectReader,
+  type PauseReason,
   type TenantResult,
 } from '@orgmeta/core';
 import { RESULT_TEXT_LIMITS, boundedInvalidRecord, boundedTenantResult } from './bounded-result';
 import { lambdaComposition, type LambdaComposition } from './composition';
+import { runDeadline, type LambdaContext } from './deadline';
 import { RunFailedError, TenantThrottledError } from './errors';
 import { lambdaHolder, type LambdaInvocation } from './run-lock';
 import {
@@ -107,15 +111,42 @@ function selectionLogger(logger: Logger): Logger {
 }
 
 /**
- * Step 2 (one per tenant, each in its own child execution of the Distributed Map): collect and write one tenant's report. Whatever
- * fails, the result is a bounded failed result (no stack trace, no unbounded AWS message);
- * the only error thrown is TenantThrottledError, for the Map to retry the tenant later.
+ * Time a chunk keeps back from the Lambda timeout: after the pause, the checkpoint is saved; a
+ * chunk that finished its reads just before the pause writes the tenant's outputs instead
+ * (CSV, Parquet, the change report of up to tens of thousands of accounts), which must fit too.
  */
-export async function collectOneTenant(event: RunRef & { readonly tenant: TenantRef }): Promise<TenantResult> {
+export const CHUNK_MARGIN_MS = 120_000;
+
+/** What the child workflow is told when a tenant is not finished: wait, then invoke the task again. */
+export interface ResumeMarker {
+  readonly resume: { readonly reason: PauseReason; readonly chunks: number; readonly waitSeconds: number };
+}
+
+/** The collect task's answer: the tenant's record (the child's output), or when to resume it. */
+export type CollectTaskOutput = TenantResult | ResumeMarker;
+
+/**
+ * Step 2 (one per tenant, each in its own child execution of the Distributed Map): collect and
+ * write one tenant's report, resumable: when the invocation's time is nearly up, or the organization
+ * keeps throttling, what was read is saved to the tenant's checkpoint and the task answers
+ * `{ resume }`; the child workflow waits and invokes it again (docs/deployment.md, "Resumable
+ * tenants"). Whatever fails, the result is a bounded failed result (no stack trace, no unbounded AWS
+ * message); the only error thrown is TenantThrottledError, for the Map to retry the tenant later.
+ */
+export async function collectOneTenant(
+  event: RunRef & { readonly tenant: TenantRef },
+  context?: LambdaContext,
+): Promise<CollectTaskOutput> {
   const composition = lambdaComposition();
   const { secrets, logger } = composition;
+  const pause = context ? runDeadline(context, CHUNK_MARGIN_MS) : undefined;
   try {
-    const result = await collectSelectedTenant(event, composition);
+    const outcome = await collectSelectedTenant(event, composition, pause?.signal);
+    if (outcome.status === 'paused') {
+      const { reason, chunks, waitSeconds } = outcome;
+      return { resume: { reason, chunks, waitSeconds } };
+    }
+    const { result } = outcome;
     if (result.error && isThrottlingCode(result.error.code)) {
       throw new TenantThrottledError(`${event.tenant.tenantId}: ${safeText(result.error.message, secrets, RESULT_TEXT_LIMITS.message)}`);
     }
@@ -133,13 +164,18 @@ export async function collectOneTenant(event: RunRef & { readonly tenant: Tenant
           };
     logger.error(`Tenant ${event.tenant.tenantId} failed: ${details.code}: ${details.message}`, { tenantId: event.tenant.tenantId });
     return boundedTenantResult(failedResult(event.tenant, details), secrets);
+  } finally {
+    pause?.dispose();
   }
 }
 
+type SelectedTenantOutcome = ChunkOutcome | { readonly status: 'done'; readonly result: TenantResult };
+
 async function collectSelectedTenant(
   event: RunRef & { readonly tenant: TenantRef },
-  { config, deps }: LambdaComposition,
-): Promise<TenantResult> {
+  { config, deps, checkpoints }: LambdaComposition,
+  pause: AbortSignal | undefined,
+): Promise<SelectedTenantOutcome> {
   // Role name and ExternalId come from the table here, not from the execution's state: the
   // same selection as the list step, narrowed to this one tenant.
   const plan = await planRun(
@@ -149,13 +185,17 @@ async function collectSelectedTenant(
   );
   const [tenant] = plan.tenants;
   if (!tenant) {
-    return failedResult(event.tenant, {
+    const result = failedResult(event.tenant, {
       code: 'TenantNotSelected',
       message: 'The tenant left the selection while the run was under way.',
       hint: 'Check its item in the tenant table; the next run will pick it up if it is active again.',
     });
+    return { status: 'done', result };
   }
-  return collectTenant(tenant, config, deps, { runId: event.runId, startedAt: new Date(event.startedAt) });
+  const run = { runId: event.runId, startedAt: new Date(event.startedAt) };
+  // Without an invocation deadline (a direct call) or a bucket for checkpoints, the tenant is collected in one go.
+  if (!pause || !checkpoints) return { status: 'done', result: await collectTenant(tenant, config, deps, run) };
+  return collectTenantChunk(tenant, config, deps, run, { pause, store: checkpoints });
 }
 
 /** What the summarize step is given: the run, and where the Map's result writer put its manifest. */

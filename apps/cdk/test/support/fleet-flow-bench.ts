@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- --fleet` (tools/src/bench.ts spawns this with ts-node): the whole fan-out flow
  * over 1,000 tenants in one process against moto and the fault proxy (1,000 synthetic organizations
- * x 5 accounts, AssumeRole denied for 20 of them). Prints tenants, succeeded/failed, wall time and the
+ * x 5 accounts, 5 of them x 1,000 accounts collected across several invocations, AssumeRole denied for 20). Prints tenants, succeeded/failed, wall time and the
  * largest payload that would travel in the execution state; exits non-zero unless that payload stays
  * under 10 KB and the manifest lists every tenant with exactly the denied ones failed.
  */
@@ -11,12 +11,18 @@ import { join } from 'node:path';
 import type { RunSummary } from '@orgmeta/core';
 import { S3Objects, startMotoServer } from '@orgmeta/test-support';
 import { DEFAULT_MAX_CONCURRENCY } from '../../src/constructs/fanout-collector';
+import { CHUNK_MARGIN_MS } from '../../src/handlers/fanout';
 import { fanoutLambdaEnvironment, runFanoutFlow, startSyntheticFleet } from './local-fanout';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const TENANTS = 1000;
 const ACCOUNTS_PER_TENANT = 5;
+// A few tenants too large for one (bench-sized) invocation, so children loop: 1,000 tag calls and 50
+// ListAccounts pages at 20 per second do not fit fewer than three 20 s chunks.
+const LARGE_TENANTS = 5;
+const LARGE_ACCOUNTS = 1000;
+const CHUNK_SECONDS = 20;
 const FAILING = 20;
 const PAYLOAD_LIMIT_BYTES = 10 * 1024;
 const TABLE = 'flow-bench-tenants';
@@ -42,6 +48,7 @@ async function main(): Promise<void> {
       accountsPerTenant: ACCOUNTS_PER_TENANT,
       failing: FAILING,
       fleetNumber: 0,
+      largeTenants: { count: LARGE_TENANTS, accounts: LARGE_ACCOUNTS },
     });
     // The Lambda logs (JSON lines on stdout) go to a file: 1,000 tenants write thousands of lines.
     const logLines: string[] = [];
@@ -65,7 +72,13 @@ async function main(): Promise<void> {
       }) as typeof process.stdout.write;
       let outcome: Awaited<ReturnType<typeof runFanoutFlow>>;
       try {
-        outcome = await runFanoutFlow({ environment, s3Endpoint: moto.endpoint, maxConcurrency: DEFAULT_MAX_CONCURRENCY });
+        outcome = await runFanoutFlow({
+          environment,
+          s3Endpoint: moto.endpoint,
+          maxConcurrency: DEFAULT_MAX_CONCURRENCY,
+          // Each collect invocation gets CHUNK_SECONDS of work before its margin (a real one gets 13 minutes).
+          collectRemainingMs: CHUNK_MARGIN_MS + CHUNK_SECONDS * 1000,
+        });
       } finally {
         process.stdout.write = write;
       }
@@ -79,11 +92,19 @@ async function main(): Promise<void> {
         ),
       ) as RunSummary;
       const failed = manifest.tenants.filter((t) => t.status === 'failed');
+      const largeIds = fleet.tenantIds.slice(0, LARGE_TENANTS);
+      const largeInvocations = largeIds.map((id) => outcome.invocationsByTenant.get(id) ?? 0);
+      const checkpointsLeft = (await new S3Objects(moto.endpoint).keys(BUCKET)).filter((key) => key.includes('/checkpoints/'));
       console.log('\nFan-out flow benchmark (in process, against moto + fault proxy)');
       const rows: [string, string][] = [
         ['tenants', `${manifest.totals.tenants} (${outcome.children} child executions, at most ${outcome.peakChildrenInFlight} at once)`],
         ['succeeded / failed', `${manifest.totals.succeeded} / ${manifest.totals.failed}`],
         ['accounts', String(manifest.totals.accounts)],
+        [
+          'collect invocations',
+          `${outcome.invocations} (the ${LARGE_TENANTS} tenants of ${LARGE_ACCOUNTS} accounts: ${largeInvocations.join(', ')} each, ${CHUNK_SECONDS} s per invocation)`,
+        ],
+        ['checkpoints left', String(checkpointsLeft.length)],
         [
           'execution',
           outcome.execution.status === 'SUCCEEDED' ? 'SUCCEEDED' : `FAILED (${outcome.execution.error}: ${outcome.execution.cause})`,
@@ -111,6 +132,13 @@ async function main(): Promise<void> {
         `exactly the ${FAILING} denied tenants failed, with AccessDenied`,
         problems,
       );
+      check(
+        largeInvocations.every((n) => n >= 3) &&
+          manifest.tenants.filter((t) => largeIds.includes(t.tenantId)).every((t) => t.accounts === LARGE_ACCOUNTS),
+        `the ${LARGE_TENANTS} large tenants were collected whole across at least 3 invocations each`,
+        problems,
+      );
+      check(checkpointsLeft.length === 0, 'no checkpoint left behind', problems);
       check(
         outcome.execution.status === 'FAILED',
         'the summarize step fails the execution (RunFailedError) after writing the manifest',

@@ -46,6 +46,8 @@ export async function startSyntheticFleet(options: {
   readonly failing: number;
   /** Tells this fleet's IDs from another's in the same moto (0 to 99). */
   readonly fleetNumber: number;
+  /** The first `count` tenants have `accounts` accounts instead (tenants that need several invocations). */
+  readonly largeTenants?: { readonly count: number; readonly accounts: number };
 }): Promise<SyntheticFleet> {
   const tenantIds = Array.from(
     { length: options.tenants },
@@ -62,7 +64,12 @@ export async function startSyntheticFleet(options: {
   await createBucket(options.motoEndpoint, options.bucket);
   const proxy = await startFaultProxy({
     target: options.motoEndpoint,
-    syntheticOrganizations: Object.fromEntries(tenantIds.map((id) => [id, { accounts: options.accountsPerTenant }])),
+    syntheticOrganizations: Object.fromEntries(
+      tenantIds.map((id, i) => [
+        id,
+        { accounts: i < (options.largeTenants?.count ?? 0) ? (options.largeTenants?.accounts ?? 0) : options.accountsPerTenant },
+      ]),
+    ),
     rules: [
       {
         when: (call) => call.operation === 'AssumeRole' && denied.has(/^arn:aws:iam::(\d{12}):/.exec(call.roleArn ?? '')?.[1] ?? ''),
@@ -89,6 +96,10 @@ export interface FanoutFlowOutcome {
   /** How many payloads were measured. */
   readonly payloadsMeasured: number;
   readonly children: number;
+  /** CollectTenantTask invocations over all children (more than `children` when tenants resumed). */
+  readonly invocations: number;
+  /** CollectTenantTask invocations per tenant ID. */
+  readonly invocationsByTenant: ReadonlyMap<string, number>;
   /** Most child executions running at once: the Map's MaxConcurrency when the fleet is larger. */
   readonly peakChildrenInFlight: number;
 }
@@ -117,15 +128,49 @@ function taskFailedRecord(input: ChildInput, error: string): TenantResult {
   };
 }
 
-/** One child execution: the collect task with its retry and catch; the child always succeeds with a record. */
-async function collectTenantTask(input: ChildInput): Promise<TenantResult> {
-  for (let attempt = 1; ; attempt++) {
+/** The collect task called without a Lambda context never pauses: its answer is the tenant's record. */
+export async function collectRecord(event: Parameters<typeof collectOneTenant>[0]): Promise<TenantResult> {
+  const answer = await collectOneTenant(event);
+  if ('resume' in answer) throw new Error(`The tenant task paused without a deadline: ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** The collect function's timeout (constructs/fanout-collector.ts): what a real invocation has left at its start. */
+const COLLECT_TIMEOUT_MS = 15 * 60_000;
+
+/** What one child execution did: its record, and how often it ran the task and waited. */
+interface ChildRun {
+  readonly output: TenantResult;
+  readonly invocations: number;
+  readonly waitedSeconds: number;
+}
+
+/**
+ * One child execution (the Map's ItemProcessor): CollectTenantTask with its retry and catch, then `TenantPaused?`: a `{ resume }`
+ * answer goes through WaitBeforeResuming (counted, not slept) back to the task; a record ends the
+ * child (TenantCollected). The child always succeeds with a record.
+ */
+async function collectTenantTask(
+  input: ChildInput,
+  remainingMs: number,
+  measure: (what: string, value: unknown) => void,
+): Promise<ChildRun> {
+  let invocations = 0;
+  let waitedSeconds = 0;
+  for (let attempt = 1; ;) {
     try {
-      return await collectOneTenant(input);
+      invocations += 1;
+      const output = await collectOneTenant(input, lambdaContext('CollectTenant', remainingMs));
+      if (!('resume' in output)) return { output, invocations, waitedSeconds };
+      measure('collect task answer { resume }', output);
+      waitedSeconds += output.resume.waitSeconds;
     } catch (error) {
       // Step Functions names a Lambda's error by its errorType, the thrown error's name.
       const name = error instanceof Error ? error.name : 'Error';
-      if (name !== 'TenantThrottledError' || attempt >= THROTTLED_ATTEMPTS) return taskFailedRecord(input, name);
+      if (name !== 'TenantThrottledError' || attempt >= THROTTLED_ATTEMPTS) {
+        return { output: taskFailedRecord(input, name), invocations, waitedSeconds };
+      }
+      attempt += 1;
     }
   }
 }
@@ -139,6 +184,8 @@ export async function runFanoutFlow(options: {
   /** Where the Map's item reader and result writer reach S3 (the emulator). */
   readonly s3Endpoint: string;
   readonly maxConcurrency: number;
+  /** What each collect invocation has left at its start (default: the function's 15-minute timeout). */
+  readonly collectRemainingMs?: number;
 }): Promise<FanoutFlowOutcome> {
   Object.assign(process.env, options.environment);
   resetLambdaComposition();
@@ -156,6 +203,8 @@ export async function runFanoutFlow(options: {
   state.run = run;
   measure('state after the plan', state);
   let children = 0;
+  let invocations = 0;
+  const invocationsByTenant = new Map<string, number>();
   let inFlight = 0;
   let peakChildrenInFlight = 0;
   const map = await runDistributedMap(
@@ -164,7 +213,10 @@ export async function runFanoutFlow(options: {
       children += 1;
       peakChildrenInFlight = Math.max(peakChildrenInFlight, ++inFlight);
       measure('child input', input);
-      const output = await collectTenantTask(input);
+      const child = await collectTenantTask(input, options.collectRemainingMs ?? COLLECT_TIMEOUT_MS, measure);
+      const { output } = child;
+      invocations += child.invocations;
+      invocationsByTenant.set(input.tenant.tenantId, child.invocations);
       inFlight -= 1;
       measure('child output', output);
       return { status: 'SUCCEEDED', output };
@@ -186,5 +238,15 @@ export async function runFanoutFlow(options: {
       cause: error instanceof Error ? error.message : String(error),
     };
   }
-  return { run, summarizeInput, execution, largestPayload, payloadsMeasured, children, peakChildrenInFlight };
+  return {
+    run,
+    summarizeInput,
+    execution,
+    largestPayload,
+    payloadsMeasured,
+    children,
+    invocations,
+    invocationsByTenant,
+    peakChildrenInFlight,
+  };
 }
