@@ -285,14 +285,19 @@ describe('Lambda handlers against moto', () => {
     expect(manifest.totals).toEqual({ tenants: 3, succeeded: 2, failed: 1, accounts: 3, changes: 0 });
   });
 
-  it('fan-out: every tenant succeeding makes a successful run, told by its metric', async () => {
+  it("fan-out: every tenant succeeding makes a successful run, told by its metric; the run's left-behind checkpoints are swept", async () => {
     const table = 'lambda-fanout-ok';
     await seedTenantTable(motoEndpoint(), table, [tenantItem(GOOD), tenantItem(ALSO_GOOD)]);
     useEnvironment({ REPORT_PREFIX: 'fanout-ok/', TENANTS_TABLE_NAME: table });
     const run = await listTenants();
     const map = await runDistributedMap(run, async (input) => ({ status: 'SUCCEEDED', output: await collectRecord(input) }));
+    // A checkpoint a stopped child left behind: the summarize step sweeps it with the run.
+    const leftBehind = `fanout-ok/_runs/${run.runId}/checkpoints/${GOOD}.json.gz`;
+    await s3().put(BUCKET, leftBehind, 'emails and tags of the organization');
     await expect(summarize(run, map)).resolves.toEqual({ runId: run.runId, failed: 0 });
     expect((await manifestOf('fanout-ok/', run)).totals).toMatchObject({ tenants: 2, succeeded: 2, failed: 0 });
+    expect((await s3().keys(BUCKET)).filter((key) => key.startsWith(`fanout-ok/_runs/${run.runId}/`))).not.toContain(leftBehind);
+    expect(logLines().join('')).toContain(`Run ${run.runId}: deleted 1 checkpoint(s) left behind`);
     expect(metricRecords()).toEqual([expect.objectContaining({ Collector: 'orgmeta', RunsSucceeded: 1, runId: run.runId })]);
   });
 

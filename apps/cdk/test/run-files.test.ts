@@ -1,4 +1,4 @@
-import { SecretMasker, type ObjectReader } from '@orgmeta/core';
+import { SecretMasker, checkpointKey, type ObjectReader } from '@orgmeta/core';
 import { parseTenantsJsonLines, readChildResults, runFileKeys, tenantRecordOf, tenantsJsonLines } from '../src/handlers/run-files';
 
 const TENANT = { tenantId: '130000000101', tenantName: 'Acme', key: [{ name: 'pk', type: 'S' as const, value: 'item-1' }] };
@@ -17,7 +17,12 @@ describe('run files', () => {
       tenants: 'org-accounts/_runs/20261129T020000Z-abcdef/tenants.jsonl',
       plan: 'org-accounts/_runs/20261129T020000Z-abcdef/plan.json',
       results: 'org-accounts/_runs/20261129T020000Z-abcdef/results',
+      checkpoints: 'org-accounts/_runs/20261129T020000Z-abcdef/checkpoints/',
     });
+    // The summarize step sweeps where the collect task saves (core's checkpointKey).
+    expect(checkpointKey('org-accounts/', '20261129T020000Z-abcdef', '111122223333')).toBe(
+      `${runFileKeys('org-accounts/', '20261129T020000Z-abcdef').checkpoints}111122223333.json.gz`,
+    );
   });
 
   it('writes one tenant a line and reads it back; a line that is not a tenant is named', () => {

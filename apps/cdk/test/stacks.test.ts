@@ -10,7 +10,10 @@ const RUN_LOCK_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'];
 const RUN_LOCK_OBJECT = {
   'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Reports'), 'Arn'] }, '/org-accounts/_lock/run.json']],
 };
-const RUN_FILES = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Reports/), 'Arn'] }, '/org-accounts/_runs/*']] };
+// Objects named <file> under every run's files (_runs/<any run>/<file>).
+const runFiles = (file: string) => ({
+  'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Reports/), 'Arn'] }, `/org-accounts/_runs/*/${file}`]],
+});
 const REPORT_BUCKET = { 'Fn::GetAtt': [expect.stringMatching('^Reports'), 'Arn'] };
 // The previous snapshot: GetObject under the prefix, and ListBucket on the prefix only (else a missing pointer is 403, not 404).
 const READ_SNAPSHOTS = [
@@ -276,19 +279,32 @@ describe('CollectorStack, fanout mode', () => {
         Sid: 'RemoveCheckpoints',
         Effect: 'Allow',
         Action: 's3:DeleteObject',
-        Resource: {
-          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Reports/), 'Arn'] }, '/org-accounts/_runs/*/checkpoints/*']],
-        },
+        Resource: runFiles('checkpoints/*'),
       },
     ]);
     expect(statementsOf(collector, 'WriteManifestRole').map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       's3:PutObject',
       's3:GetObject',
+      's3:DeleteObject',
+      's3:ListBucket',
       RUN_LOCK_ACTIONS,
     ]);
-    // The summarize step reads the run's files (tenant list, plan, result files) and nothing else of the bucket.
-    expect(statementsOf(collector, 'WriteManifestRole')[2].Resource).toEqual(RUN_FILES);
+    // The summarize step reads the run's files (tenant list, plan, result files), not the checkpoints beside them, and nothing else of the bucket.
+    expect(statementsOf(collector, 'WriteManifestRole')[2].Resource).toEqual([
+      runFiles('tenants.jsonl'),
+      runFiles('plan.json'),
+      runFiles('results/*'),
+    ]);
+    // It sweeps the run's left-behind checkpoints: delete there only, list under the run files only.
+    expect(statementsOf(collector, 'WriteManifestRole')[3]).toMatchObject({
+      Sid: 'RemoveCheckpoints',
+      Resource: runFiles('checkpoints/*'),
+    });
+    expect(statementsOf(collector, 'WriteManifestRole')[4]).toMatchObject({
+      Sid: 'ListCheckpoints',
+      Condition: { StringLike: { 's3:prefix': ['org-accounts/_runs/*'] } },
+    });
     expect(statementsOf(collector, 'ListTenantsRole')[2].Resource).toEqual({
       'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Reports/), 'Arn'] }, '/org-accounts/_lock/run.json']],
     });
@@ -308,14 +324,14 @@ describe('CollectorStack, fanout mode', () => {
     );
   });
 
-  it("narrows the item reader's and result writer's S3 access to the run files (aws-cdk-lib grants bucket/*)", () => {
+  it("narrows the item reader's and result writer's S3 access to the tenant lists and the result files (aws-cdk-lib grants bucket/*)", () => {
     const s3Statements = statementsOf(collector, 'CollectorRole').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
     expect(s3Statements).toEqual([
       expect.objectContaining({
         Action: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
-        Resource: RUN_FILES,
+        Resource: runFiles('results/*'),
       }),
-      expect.objectContaining({ Action: 's3:GetObject', Resource: RUN_FILES }),
+      expect.objectContaining({ Action: 's3:GetObject', Resource: runFiles('tenants.jsonl') }),
     ]);
   });
 

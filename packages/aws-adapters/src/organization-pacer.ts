@@ -92,6 +92,11 @@ export interface PacerSettings {
   readonly onThrottle?: () => void;
   /** Defaults to the system clock. */
   readonly clock?: PacerClock;
+  /**
+   * Once aborted, attempts not yet sent fail instead (a paused chunk's calls, which the collection
+   * abandoned, would otherwise go on spending the organization's rate beside the next chunk's).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -113,6 +118,7 @@ export class OrganizationPacer {
   /** Runs one attempt when a token is free and learns from its outcome. */
   async run<T>(attempt: () => Promise<T>): Promise<T> {
     await this.bucket.take();
+    this.settings.signal?.throwIfAborted();
     try {
       const result = await attempt();
       this.onSuccess();

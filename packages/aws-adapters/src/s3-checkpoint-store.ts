@@ -23,4 +23,11 @@ export class S3CheckpointStore implements CheckpointStore {
   remove(key: string): Promise<void> {
     return this.sink.remove(key);
   }
+
+  /** Deletes every checkpoint under `prefix` (a run's, when it ends); gives the keys deleted. */
+  async removeAll(prefix: string): Promise<string[]> {
+    const keys = await this.reader.listKeys(prefix);
+    for (const key of keys) await this.sink.remove(key);
+    return keys;
+  }
 }

@@ -52,7 +52,7 @@ export class StsOrganizationConnector implements OrganizationConnector {
     paceClient(client, pacer);
     // Account Management (--contacts, --regions) has its own documented rates per operation: its own budgets.
     const accountClient = new AccountClient({ ...config, credentials });
-    paceClient(accountClient, accountManagementPacers({ onThrottle: this.settings.onThrottle }));
+    paceClient(accountClient, accountManagementPacers({ onThrottle: this.settings.onThrottle, signal: options.signal }));
     return new SdkOrganizationReader(client, accountClient, () => pacer.currentRps);
   }
 }

@@ -60,6 +60,26 @@ describe('OrganizationPacer', () => {
     expect(pacer.currentRps).toBe(8);
   });
 
+  it("starts a resumed tenant at its learnt pace with no burst saved up, and sends nothing once its chunk's signal aborts", async () => {
+    // Prepare: resumed at 5 rps (below the 20 allowed), with the chunk's pause signal.
+    const clock = new VirtualClock();
+    const pause = new AbortController();
+    const pacer = new OrganizationPacer({ maxRps: 20, startRps: 5, signal: pause.signal, clock });
+    const startedAt: number[] = [];
+    // Act: three calls, then the pause, then two more.
+    await Promise.all(Array.from({ length: 3 }, () => pacer.run(async () => startedAt.push(clock.now()))));
+    pause.abort();
+    const sent: number[] = [];
+    const afterPause = await Promise.allSettled([pacer.run(async () => sent.push(1)), pacer.run(async () => sent.push(2))]);
+    // Assess: the first call waits a whole token at 5 rps (no burst); the pace creeps back up from 5
+    // by half a call per second per success; nothing is sent after the pause.
+    expect(startedAt[0]).toBe(200);
+    expect(startedAt[1] - startedAt[0]).toBeGreaterThanOrEqual(Math.floor(1000 / 5.5));
+    expect(pacer.currentRps).toBe(6.5);
+    expect(sent).toEqual([]);
+    expect(afterPause.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
   it('does not slow down for errors that are not throttling', async () => {
     const clock = new VirtualClock();
     const pacer = new OrganizationPacer({ maxRps: 8, clock });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import { settingName, type CollectConfig, type Surface } from './config';
-import { InterruptedError, TenantCollectionError, TenantSourceError } from './errors';
+import { isThrottlingCode } from './error-codes';
+import { InterruptedError, TenantCollectionError, TenantSourceError, type FailureDetails } from './errors';
 import {
   describeFailure,
   externalIdMissing,
@@ -16,6 +17,7 @@ import type { CollectedDetails } from './account-details';
 import { collectAccounts } from './account-collection';
 import {
   CHECKPOINT_CONTENT_TYPE,
+  CollectionPausedError,
   ResumableReader,
   checkpointKey,
   decodeCheckpoint,
@@ -391,12 +393,8 @@ async function collectTenantWith(
     baseline = loadBaseline(tenant.tenantId, config, deps.outputs, log);
     baseline.catch(() => undefined);
     const pace = chunk?.resumed?.organizationsRps;
-    const connected = await step(
-      'AssumeRole',
-      failureContext,
-      () => deps.organizations.connect(access, pace === undefined ? undefined : { organizationsRps: pace }),
-      signal,
-    );
+    const connect = chunk ? { signal: chunk.pause, ...(pace === undefined ? {} : { organizationsRps: pace }) } : undefined;
+    const connected = await step('AssumeRole', failureContext, () => deps.organizations.connect(access, connect), signal);
     const reader = chunk ? (chunk.reader = new ResumableReader(connected, chunk.pause, chunk.resumed, chunk.pauseOnThrottle)) : connected;
     const organization = await step('DescribeOrganization', failureContext, () => reader.describeOrganization(), signal);
     if (organization.managementAccountId !== tenant.tenantId) {
@@ -409,13 +407,16 @@ async function collectTenantWith(
       step(stage, failureContext, action, signal),
     );
 
+    // Time is up just as the reads ended: the next chunk writes the outputs from the checkpoint alone,
+    // with a whole invocation to do it, rather than racing this one's timeout.
+    if (chunk?.pause.aborted) throw new CollectionPausedError('deadline');
     const report = buildReport(tenant, organization, accounts, tags, details, config.tagKeys, startedAt);
     const written = await writeTenantOutputs(report, baseline, config, deps, run, failureContext, log);
     const result: TenantResult = {
       tenantId: tenant.tenantId,
       tenantName: displayName(tenant),
       status: 'succeeded',
-      accounts: accounts.length,
+      accounts: report.accounts.length,
       ...written.locations,
       sha256: written.sha256,
       durationMs: Date.now() - began,
@@ -423,9 +424,9 @@ async function collectTenantWith(
       ...(written.eventsError ? { eventsError: written.eventsError } : {}),
     };
     const locations = written.locations;
-    log.info(`Tenant ${tenant.tenantId}: ${accounts.length} account(s) collected`, {
+    log.info(`Tenant ${tenant.tenantId}: ${report.accounts.length} account(s) collected`, {
       tenantId: tenant.tenantId,
-      accounts: accounts.length,
+      accounts: report.accounts.length,
       ...locations,
     });
     return result;
@@ -608,14 +609,25 @@ export interface ChunkOptions {
   readonly pause: AbortSignal;
   /** Where the tenant's checkpoint is kept between chunks. */
   readonly store: CheckpointStore;
+  /**
+   * After this moment a chunk that would pause fails the tenant instead (`TenantOutOfTime`), so the
+   * run's own time limit (the state machine's timeout) still leaves room for its manifest.
+   */
+  readonly stopPausingAt?: Date;
 }
 
 /** What one chunk did: the tenant's result, or a pause to resume after `waitSeconds`. */
 export type ChunkOutcome =
-  | { readonly status: 'done'; readonly result: TenantResult; readonly chunks: number }
+  | {
+      readonly status: 'done';
+      readonly result: TenantResult;
+      readonly chunks: number;
+      /** A throttled failure whose checkpoint was kept: a retry of the task resumes it. */
+      readonly retryable: boolean;
+    }
   | { readonly status: 'paused'; readonly reason: PauseReason; readonly chunks: number; readonly waitSeconds: number };
 
-/** Pauses in a row without a new answer after which the tenant gets one last chunk that cannot pause (after about 12 minutes of waits when throttled). */
+/** Pauses in a row without a new answer after which the next chunk is the last that may stall (about 12 minutes of waits when throttled). */
 export const MAX_STALLED_CHUNKS = 5;
 
 /** The wait before the next chunk: none after a deadline; after throttling 30 s, doubling while it persists, at most 5 minutes. */
@@ -629,7 +641,9 @@ export function resumeWaitSeconds(reason: PauseReason, stalledChunks: number): n
  * one), reads what is left until `pause` aborts or the organization keeps throttling, then either
  * saves the checkpoint and says when to resume, or finishes: writes the tenant's outputs exactly as
  * {@link collectTenant} does (the same bytes for the same answers and run) and deletes the checkpoint.
- * A checkpoint holds the organization's answers only: no credentials, no ExternalId.
+ * A checkpoint holds the organization's answers only: no credentials, no ExternalId. A tenant ends
+ * as a failed result when its chunks stop making progress (`TenantStalled`) or the run's time runs
+ * out (`TenantOutOfTime`), so a tenant's loop always ends.
  */
 export async function collectTenantChunk(
   tenant: Tenant,
@@ -640,27 +654,31 @@ export async function collectTenantChunk(
 ): Promise<ChunkOutcome> {
   const key = checkpointKey(config.prefix, run.runId, tenant.tenantId);
   const log = maskingLogger(deps.logger, runSecrets(config, deps));
+  const clock = deps.clock ?? (() => new Date());
   const resumed = await loadCheckpoint(options.store, key, run, tenant, log);
   const began = Date.now();
-  // After MAX_STALLED_CHUNKS pauses that read nothing new, one last chunk with no pause: it finishes,
-  // or fails (a throttled call, or the invocation's timeout) and the tenant is a failed result.
+  // After MAX_STALLED_CHUNKS pauses that read nothing new, a throttled call fails the tenant, and a
+  // deadline that again brings nothing new ends it as stalled (below).
   const lastChance = (resumed?.stalledChunks ?? 0) >= MAX_STALLED_CHUNKS;
-  const chunk: ChunkRun = {
-    pause: lastChance ? new AbortController().signal : options.pause,
-    ...(resumed ? { resumed } : {}),
-    pauseOnThrottle: !lastChance,
-  };
+  const chunk: ChunkRun = { pause: options.pause, ...(resumed ? { resumed } : {}), pauseOnThrottle: !lastChance };
   try {
     const result = await collectTenantWith(tenant, config, deps, run, chunk);
-    if (resumed) await removeCheckpoint(options.store, key, log, tenant.tenantId);
-    return { status: 'done', result, chunks: (resumed?.chunks ?? 0) + 1 };
+    // A throttled failure is retried by the fan-out's task retry (TenantThrottledError): keep what was read for it.
+    const retryable = !lastChance && result.error !== undefined && isThrottlingCode(result.error.code);
+    if (resumed && !retryable) await removeCheckpoint(options.store, key, log, tenant.tenantId);
+    return { status: 'done', result, chunks: (resumed?.chunks ?? 0) + 1, retryable };
   } catch (error) {
     const paused = pauseOf(error);
     if (!paused || !chunk.reader) throw error;
-    const checkpoint = chunk.reader.checkpoint(
-      { runId: run.runId, tenantId: tenant.tenantId },
-      (resumed?.elapsedMs ?? 0) + Date.now() - began,
-    );
+    const elapsedMs = (resumed?.elapsedMs ?? 0) + Date.now() - began;
+    const checkpoint = chunk.reader.checkpoint({ runId: run.runId, tenantId: tenant.tenantId }, elapsedMs);
+    const accounts = checkpoint.accountPages.reduce((sum, page) => sum + page.accounts.length, 0);
+    const giveUp = giveUpReason(checkpoint, paused.reason, accounts, clock(), options.stopPausingAt, deps.surface, tenant);
+    if (giveUp) {
+      log.error(`Tenant ${tenant.tenantId} failed: ${giveUp.code}: ${giveUp.message}`, { tenantId: tenant.tenantId, code: giveUp.code });
+      if (resumed) await removeCheckpoint(options.store, key, log, tenant.tenantId);
+      return { status: 'done', result: failedResult(tenant, giveUp, elapsedMs), chunks: checkpoint.chunks, retryable: false };
+    }
     const body = encodeCheckpoint(checkpoint);
     await options.store.save({
       key,
@@ -669,7 +687,6 @@ export async function collectTenantChunk(
       sha256Hex: sha256Hex(body),
       metadata: { 'run-id': run.runId },
     });
-    const accounts = checkpoint.accountPages.reduce((sum, page) => sum + page.accounts.length, 0);
     const waitSeconds = resumeWaitSeconds(paused.reason, checkpoint.stalledChunks);
     log.info(
       `Tenant ${tenant.tenantId}: paused (${paused.reason}) after chunk ${checkpoint.chunks}, ${accounts} account(s) listed so far`,
@@ -682,6 +699,34 @@ export async function collectTenantChunk(
     );
     return { status: 'paused', reason: paused.reason, chunks: checkpoint.chunks, waitSeconds };
   }
+}
+
+/** Why a pausing tenant ends as failed instead: no progress after its last chance, or no time left in the run. */
+function giveUpReason(
+  checkpoint: TenantCheckpoint,
+  reason: PauseReason,
+  accounts: number,
+  now: Date,
+  stopPausingAt: Date | undefined,
+  surface: Surface,
+  tenant: Tenant,
+): FailureDetails | undefined {
+  const rerun = rerunTenantHint(surface, tenant.tenantId);
+  if (checkpoint.stalledChunks > MAX_STALLED_CHUNKS) {
+    return {
+      code: 'TenantStalled',
+      message: `The organization answered nothing new in ${checkpoint.stalledChunks} invocations in a row (${reason === 'throttled' ? 'throttled' : 'out of time'}); ${accounts} account(s) had been listed.`,
+      hint: `Check what else calls this organization's APIs (throttling), or lower --org-rps / ORG_RPS. ${rerun}`,
+    };
+  }
+  if (stopPausingAt && now.getTime() >= stopPausingAt.getTime()) {
+    return {
+      code: 'TenantOutOfTime',
+      message: `The tenant was still being collected after ${checkpoint.chunks} invocations when the run's time ran out (${accounts} account(s) listed); it was stopped so the run can write its manifest.`,
+      hint: `Collect this tenant on its own, with the CLI (no time limit) or a run of its own. ${rerun}`,
+    };
+  }
+  return undefined;
 }
 
 /** The tenant's checkpoint of this run, if any; one that cannot be read as such is started over, with a warning. */

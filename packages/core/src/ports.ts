@@ -63,6 +63,8 @@ export interface OrganizationConnector {
 export interface ConnectOptions {
   /** Organizations calls per second to start at (never above the configured pace). */
   readonly organizationsRps?: number;
+  /** Once aborted, the reader sends nothing more (retries and queued calls included): its chunk has paused. */
+  readonly signal?: AbortSignal;
 }
 
 /** One ListAccounts page as the API gave it, with the token of the next page (absent: the last). */

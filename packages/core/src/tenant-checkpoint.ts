@@ -52,6 +52,9 @@ interface StoredAccountPage {
   readonly nextToken?: string;
 }
 
+/** What Organizations answers for a pagination token it does not take (Reason `INVALID_PAGINATION_TOKEN`). */
+const INVALID_TOKEN_CODE = 'InvalidInputException';
+
 /** Why a chunk paused: its time was up, or the organization throttled past the SDK's retries. */
 export type PauseReason = 'deadline' | 'throttled';
 
@@ -192,9 +195,23 @@ export class ResumableReader implements OrganizationReader {
     if (last && !last.nextToken) return;
     const { inner } = this;
     if (!inner.listAccountPages) throw new Error('This organization reader cannot resume ListAccounts (no listAccountPages)');
-    const pages = inner.listAccountPages(last?.nextToken)[Symbol.asyncIterator]();
+    let resumedToken = last?.nextToken;
+    let pages = inner.listAccountPages(resumedToken)[Symbol.asyncIterator]();
     for (;;) {
-      const next = await this.live(() => pages.next());
+      let next: IteratorResult<AccountPage>;
+      try {
+        next = await this.live(() => pages.next());
+      } catch (error) {
+        // A saved NextToken the API no longer takes (the tenant waited long): list again from the
+        // start. Accounts seen twice are one row (the report is keyed by account ID), and their
+        // tags and details come from the checkpoint.
+        if (resumedToken === undefined || errorCode(error) !== INVALID_TOKEN_CODE) throw error;
+        resumedToken = undefined;
+        this.pages.length = 0;
+        pages = inner.listAccountPages()[Symbol.asyncIterator]();
+        continue;
+      }
+      resumedToken = undefined;
       if (next.done) return;
       this.pages.push(storedPage(next.value));
       yield next.value.accounts;

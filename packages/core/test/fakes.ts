@@ -108,6 +108,8 @@ export interface FakeOrganization {
   readonly contacts?: Record<string, Partial<Record<AlternateContactType, string>>>;
   /** Enabled Regions per account ID (`self` as above). */
   readonly regions?: Record<string, string[]>;
+  /** ListAccounts refuses every NextToken it is given back (as after an expired token). */
+  readonly refuseTokens?: boolean;
   /** Fail this step with this error. */
   readonly failAt?: {
     readonly step: 'connect' | 'describe' | 'listAccounts' | 'listTags' | 'contacts' | 'regions' | 'delegated';
@@ -142,6 +144,7 @@ export class FakeOrganizationAccess implements OrganizationConnector {
       },
       // Tokens are page numbers, as opaque to the caller as AWS's.
       listAccountPages: async function* (startingToken?: string) {
+        if (startingToken !== undefined && org.refuseTokens) throw new AwsError('InvalidInputException', 'INVALID_PAGINATION_TOKEN');
         for (let index = Number(startingToken ?? 0); index < org.accountPages.length; index += 1) {
           if (org.failAt?.step === 'listAccounts' && index === (org.failAt.afterPages ?? 0)) throw org.failAt.error;
           yield { accounts: org.accountPages[index], ...(index + 1 < org.accountPages.length ? { nextToken: String(index + 1) } : {}) };

@@ -131,8 +131,11 @@ export class CollectorGrants {
    * under `<prefix>_runs/` only.
    */
   readRunFiles(role: iam.Role): void {
-    const runFiles = this.props.bucket.arnForObjects(`${this.props.prefix}_runs/*`);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadRunFiles', actions: ['s3:GetObject'], resources: [runFiles] }));
+    // Not the checkpoints beside them: those hold the organizations' answers (emails, tags).
+    const runFiles = ['tenants.jsonl', 'plan.json', 'results/*'].map((file) =>
+      this.props.bucket.arnForObjects(`${this.props.prefix}_runs/*/${file}`),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadRunFiles', actions: ['s3:GetObject'], resources: runFiles }));
     if (this.props.reportKmsKeyArn) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -143,18 +146,33 @@ export class CollectorGrants {
         }),
       );
     }
-    acknowledgeWildcardResources(role, [runFiles], "The run's files are per run ID under <prefix>_runs/; only s3:GetObject there.");
+    acknowledgeWildcardResources(
+      role,
+      runFiles,
+      "The run's files are per run ID under <prefix>_runs/; only s3:GetObject on the list, the plan and the results.",
+    );
   }
 
   /**
    * Resumable tenants: the collect task deletes a finished tenant's checkpoint (writing and reading it
-   * are WriteReports and ReadSnapshots), under `<prefix>_runs/<run id>/checkpoints/` only.
+   * are WriteReports and ReadSnapshots), under `<prefix>_runs/<run id>/checkpoints/` only; with
+   * `sweep`, the role may also list the run files, to delete the checkpoints a run left behind.
    */
-  removeCheckpoints(role: iam.Role): void {
+  removeCheckpoints(role: iam.Role, options: { readonly sweep?: boolean } = {}): void {
     const checkpoints = this.props.bucket.arnForObjects(`${this.props.prefix}_runs/*/checkpoints/*`);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'RemoveCheckpoints', actions: ['s3:DeleteObject'], resources: [checkpoints] }),
     );
+    if (options.sweep) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ListCheckpoints',
+          actions: ['s3:ListBucket'],
+          resources: [this.props.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${this.props.prefix}_runs/*`] } },
+        }),
+      );
+    }
     acknowledgeWildcardResources(
       role,
       [checkpoints],

@@ -8,6 +8,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { FANOUT_EXECUTION_TIMEOUT_HOURS } from '../handlers/lambda-settings';
 import { runFilesPrefix } from '../handlers/run-files';
 import { acknowledgeWildcardResources } from '../nag';
 import { DeploymentSettingError } from '../settings';
@@ -71,9 +72,9 @@ export function checkedMaxConcurrency(value: number, given: string = String(valu
   return value;
 }
 
-/** Object ARNs of the run files only: the item reader and the result writer need nothing else of the bucket. */
-function runFileObjects(bucket: s3.IBucket, prefix: string): string {
-  return bucket.arnForObjects(`${runFilesPrefix(prefix)}*`);
+/** Object ARNs of one kind of run file: the item reader and the result writer need nothing else of the bucket (not the checkpoints). */
+function runFileObjects(bucket: s3.IBucket, prefix: string, file: string): string {
+  return bucket.arnForObjects(`${runFilesPrefix(prefix)}*/${file}`);
 }
 
 /** The JSON Lines reader, granted s3:GetObject on the run files only (aws-cdk-lib grants `bucket/*`). */
@@ -164,6 +165,8 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     grants.publishChangeEvents(collect.executionRole);
     grants.writeReports(manifest.executionRole);
     grants.readRunFiles(manifest.executionRole);
+    // The summarize step sweeps the run's checkpoints that tenants left behind (a stopped child, a timeout).
+    grants.removeCheckpoints(manifest.executionRole, { sweep: true });
     // The plan step takes the run lock, the summarize step releases it.
     grants.holdRunLock(list.executionRole);
     grants.holdRunLock(manifest.executionRole);
@@ -252,16 +255,17 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
         .otherwise(tenantCollected),
     );
 
-    const runFiles = runFileObjects(props.bucket, props.prefix);
+    const tenantLists = runFileObjects(props.bucket, props.prefix, 'tenants.jsonl');
+    const resultFiles = runFileObjects(props.bucket, props.prefix, 'results/*');
     // One child execution per line of the run's tenant list; results go to S3 beside it. The state
     // holds only the list's key and the result writer's manifest key, whatever the fleet's size.
     const perTenant = new sfn.DistributedMap(this, 'CollectEachTenant', {
-      itemReader: new RunFilesItemReader({ bucket: props.bucket, key: sfn.JsonPath.stringAt('$.run.tenantsKey') }, runFiles),
+      itemReader: new RunFilesItemReader({ bucket: props.bucket, key: sfn.JsonPath.stringAt('$.run.tenantsKey') }, tenantLists),
       itemSelector: { 'tenant.$': '$$.Map.Item.Value', 'runId.$': '$.run.runId', 'startedAt.$': '$.run.startedAt' },
       maxConcurrency,
       // A failed tenant is a result (the task catches it), never a reason to stop the others.
       toleratedFailurePercentage: 100,
-      resultWriterV2: new RunFilesResultWriter({ bucket: props.bucket, prefix: sfn.JsonPath.stringAt('$.run.resultsPrefix') }, runFiles),
+      resultWriterV2: new RunFilesResultWriter({ bucket: props.bucket, prefix: sfn.JsonPath.stringAt('$.run.resultsPrefix') }, resultFiles),
       resultPath: '$.results',
     });
     // STANDARD children: a tenant takes up to 15 minutes per chunk, and as many chunks as it needs (EXPRESS children stop at 5 minutes).
@@ -299,7 +303,7 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     this.stateMachine = new sfn.StateMachine(this, 'Collector', {
       stateMachineName,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      timeout: Duration.hours(12),
+      timeout: Duration.hours(FANOUT_EXECUTION_TIMEOUT_HOURS),
       tracingEnabled: true,
       // Execution data stays out of the logs: it names tenants, and errors can quote AWS messages.
       logs: { destination: machineLogs, level: sfn.LogLevel.ERROR, includeExecutionData: false },
@@ -334,7 +338,7 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
     );
     acknowledgeWildcardResources(
       this.stateMachine,
-      [runFiles],
+      [tenantLists, resultFiles],
       "The Distributed Map reads the run's tenant list and writes its results under <prefix>_runs/ only.",
     );
     acknowledgeWildcardResources(

@@ -1,8 +1,7 @@
-import { awsPipelineDependencies, createAwsAdapters } from '@orgmeta/aws-adapters';
+import { awsPipelineDependencies, createAwsAdapters, type S3CheckpointStore } from '@orgmeta/aws-adapters';
 import {
   ConfigError,
   SecretMasker,
-  type CheckpointStore,
   type ObjectReader,
   resolveCollectConfig,
   type CollectConfig,
@@ -29,7 +28,7 @@ export interface LambdaComposition {
   /** Reads the fan-out's run files (tenant list, result writer's files) from the report bucket; absent without a bucket. */
   readonly runFiles?: ObjectReader;
   /** Resumable tenants' checkpoints, in the report bucket; absent without a bucket. */
-  readonly checkpoints?: CheckpointStore;
+  readonly checkpoints?: S3CheckpointStore;
 }
 
 function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {

@@ -37,6 +37,7 @@ import {
   type TenantRef,
 } from './run-files';
 import { envVarOf } from '../settings';
+import { FANOUT_TENANT_HOURS } from './lambda-settings';
 
 export type { TenantRef } from './run-files';
 
@@ -147,7 +148,8 @@ export async function collectOneTenant(
       return { resume: { reason, chunks, waitSeconds } };
     }
     const { result } = outcome;
-    if (result.error && isThrottlingCode(result.error.code)) {
+    // Throttled past its own retries: the Map's retry of this task tries the tenant again later (from its checkpoint).
+    if (result.error && isThrottlingCode(result.error.code) && outcome.retryable) {
       throw new TenantThrottledError(`${event.tenant.tenantId}: ${safeText(result.error.message, secrets, RESULT_TEXT_LIMITS.message)}`);
     }
     return boundedTenantResult(result, secrets);
@@ -169,13 +171,11 @@ export async function collectOneTenant(
   }
 }
 
-type SelectedTenantOutcome = ChunkOutcome | { readonly status: 'done'; readonly result: TenantResult };
-
 async function collectSelectedTenant(
   event: RunRef & { readonly tenant: TenantRef },
   { config, deps, checkpoints }: LambdaComposition,
   pause: AbortSignal | undefined,
-): Promise<SelectedTenantOutcome> {
+): Promise<ChunkOutcome> {
   // Role name and ExternalId come from the table here, not from the execution's state: the
   // same selection as the list step, narrowed to this one tenant.
   const plan = await planRun(
@@ -190,12 +190,13 @@ async function collectSelectedTenant(
       message: 'The tenant left the selection while the run was under way.',
       hint: 'Check its item in the tenant table; the next run will pick it up if it is active again.',
     });
-    return { status: 'done', result };
+    return { status: 'done', result, chunks: 1, retryable: false };
   }
   const run = { runId: event.runId, startedAt: new Date(event.startedAt) };
   // Without an invocation deadline (a direct call) or a bucket for checkpoints, the tenant is collected in one go.
-  if (!pause || !checkpoints) return { status: 'done', result: await collectTenant(tenant, config, deps, run) };
-  return collectTenantChunk(tenant, config, deps, run, { pause, store: checkpoints });
+  if (!pause || !checkpoints) return { status: 'done', result: await collectTenant(tenant, config, deps, run), chunks: 1, retryable: true };
+  const stopPausingAt = new Date(run.startedAt.getTime() + FANOUT_TENANT_HOURS * 3_600_000);
+  return collectTenantChunk(tenant, config, deps, run, { pause, store: checkpoints, stopPausingAt });
 }
 
 /** What the summarize step is given: the run, and where the Map's result writer put its manifest. */
@@ -213,7 +214,28 @@ export async function writeRunManifest(event: SummarizeEvent): Promise<{ runId: 
   try {
     return await summarizeAndWrite(event);
   } finally {
+    await sweepCheckpoints(event.runId);
     if (deps.runLock) await releaseRunLockOf(config.prefix, event.runId, { store: deps.runLock.store, logger: deps.logger });
+  }
+}
+
+/**
+ * Deletes the run's checkpoints that tenants left behind (a child stopped or timed out mid-tenant):
+ * they hold the organizations' answers, which the run's reports now hold where they belong. A
+ * failure here is logged, never the run's: the run files' lifecycle rule expires them anyway.
+ */
+async function sweepCheckpoints(runId: string): Promise<void> {
+  const { config, checkpoints, logger } = lambdaComposition();
+  if (!checkpoints) return;
+  const prefix = `${runFileKeys(config.prefix, runId).checkpoints}`;
+  try {
+    const removed = await checkpoints.removeAll(prefix);
+    if (removed.length > 0) logger.info(`Run ${runId}: deleted ${removed.length} checkpoint(s) left behind`, { runId });
+  } catch (error) {
+    logger.warn(
+      `Run ${runId}: the checkpoints under ${prefix} could not be deleted (${error instanceof Error ? error.message : String(error)}); they expire with the run's files`,
+      { runId },
+    );
   }
 }
 

@@ -35,3 +35,12 @@ export const COLLECTOR_NAME_ENV_VAR = 'COLLECTOR_NAME';
 
 /** The collector name when COLLECTOR_NAME is not set (a handler run outside the stack). */
 export const DEFAULT_COLLECTOR_NAME = 'orgmeta';
+
+/** The fan-out state machine's timeout (constructs/fanout-collector.ts). */
+export const FANOUT_EXECUTION_TIMEOUT_HOURS = 12;
+
+/**
+ * A tenant still pausing this long after its run started fails instead (`TenantOutOfTime`): the
+ * remaining two hours of the execution's timeout leave room for the tenants in flight and the manifest.
+ */
+export const FANOUT_TENANT_HOURS = 10;

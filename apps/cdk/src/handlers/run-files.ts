@@ -20,7 +20,8 @@ import { RESULT_TEXT_LIMITS, boundedTenantResult } from './bounded-result';
  * - `tenants.jsonl`: the selected tenants, one JSON object a line (id, name, table key; never an
  *   ExternalId), read by the Distributed Map's item reader, one child execution per line;
  * - `plan.json`: what the plan found besides (`--tenant` IDs not selectable, skipped table rows);
- * - `results/<map run id>/`: the Map's result writer (`manifest.json`, `SUCCEEDED_n.json`, `FAILED_n.json`).
+ * - `results/<map run id>/`: the Map's result writer (`manifest.json`, `SUCCEEDED_n.json`, `FAILED_n.json`);
+ * - `checkpoints/<tenant id>.json.gz`: paused tenants' checkpoints (resumable tenants), swept when the run ends.
  */
 
 /** One tenant as the Map hands it to its child execution (one line of `tenants.jsonl`). */
@@ -44,6 +45,8 @@ export interface RunFileKeys {
   readonly plan: string;
   /** Given to the result writer, which adds `/<map run id>/`. */
   readonly results: string;
+  /** Where paused tenants' checkpoints are (core's checkpointKey), ending in `/`. */
+  readonly checkpoints: string;
 }
 
 export function runFilesPrefix(prefix: string): string {
@@ -52,7 +55,12 @@ export function runFilesPrefix(prefix: string): string {
 
 export function runFileKeys(prefix: string, runId: string): RunFileKeys {
   const folder = `${runFilesPrefix(prefix)}${runId}/`;
-  return { tenants: `${folder}tenants.jsonl`, plan: `${folder}plan.json`, results: `${folder}results` };
+  return {
+    tenants: `${folder}tenants.jsonl`,
+    plan: `${folder}plan.json`,
+    results: `${folder}results`,
+    checkpoints: `${folder}checkpoints/`,
+  };
 }
 
 export function tenantsJsonLines(tenants: readonly TenantRef[]): string {

@@ -164,6 +164,8 @@ async function collectTenantTask(
       if (!('resume' in output)) return { output, invocations, waitedSeconds };
       measure('collect task answer { resume }', output);
       waitedSeconds += output.resume.waitSeconds;
+      // The loop enters CollectTenantTask anew: Step Functions counts its retries from zero again.
+      attempt = 1;
     } catch (error) {
       // Step Functions names a Lambda's error by its errorType, the thrown error's name.
       const name = error instanceof Error ? error.name : 'Error';
