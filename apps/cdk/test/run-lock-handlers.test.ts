@@ -1,3 +1,4 @@
+import type { RunSummary } from '@orgmeta/core';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   S3Objects,
@@ -136,6 +137,33 @@ describe('Lambda handlers and the run lock (moto)', () => {
       writeRunManifest({ runId: run.runId, startedAt: run.startedAt, resultWriterDetails: map.ResultWriterDetails }),
     ).rejects.toMatchObject({ name: 'RunFailedError' });
     expect(await objects().keys(BUCKET)).not.toContain(lockKey('fanout-failed/'));
+  });
+
+  it('fan-out: when the Distributed Map itself fails, the manifest still lists every tenant as missing and the lock is released', async () => {
+    useEnvironment('fanout-map-failed/');
+    const run = await listTenants({}, lambdaContext('req-plan-5'));
+    // What WriteManifestAfterMapFailure sends: the Map's error name, no result files.
+    await expect(
+      writeRunManifest({ runId: run.runId, startedAt: run.startedAt, mapError: 'States.ItemReaderFailed' }),
+    ).rejects.toMatchObject({
+      name: 'RunFailedError',
+      message: expect.stringContaining('1 of 1 tenant(s) failed'),
+    });
+    const manifest = JSON.parse(
+      await objects().text(BUCKET, `fanout-map-failed/dt=${run.startedAt.slice(0, 10)}/_manifests/${run.runId}.json`),
+    ) as RunSummary;
+    expect(manifest.tenants).toEqual([
+      expect.objectContaining({
+        tenantId: TENANT,
+        status: 'failed',
+        error: expect.objectContaining({
+          code: 'TenantResultMissing',
+          message:
+            'The Distributed Map failed (States.ItemReaderFailed) before a result of this tenant was filed; its reports may be in the bucket anyway.',
+        }),
+      }),
+    ]);
+    expect(await objects().keys(BUCKET)).not.toContain(lockKey('fanout-map-failed/'));
   });
 
   it('fan-out: a CLI run holding the prefix stops the plan step before it reads the table', async () => {

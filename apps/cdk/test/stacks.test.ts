@@ -235,6 +235,14 @@ describe('CollectorStack, fanout mode', () => {
     });
     expect(JSON.stringify(definition)).not.toContain('taskError.Cause');
     expect(map.Next).toBe('WriteManifestTask');
+    // The Map failing itself still ends in a manifest (every tenant missing) and the lock released.
+    expect(map.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.mapError', Next: 'WriteManifestAfterMapFailure' }]);
+    expect(definition.States.WriteManifestAfterMapFailure.Parameters).toEqual({
+      'runId.$': '$.run.runId',
+      'startedAt.$': '$.run.startedAt',
+      'mapError.$': '$.mapError.Error',
+    });
+    expect(definition.States.WriteManifestAfterMapFailure.End).toBe(true);
   });
 
   it("loops a tenant's child workflow while the collect task answers { resume }: wait, invoke again, end with the record", () => {

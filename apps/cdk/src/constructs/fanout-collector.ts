@@ -290,6 +290,21 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
         }),
       }),
     );
+    // The Map itself failing (its item reader or result writer, past their retries) still ends in a
+    // manifest, every tenant in it as missing, and the run lock released; the run then fails.
+    const writeManifestAfterMapFailure = retryLambdaServiceErrors(
+      new tasks.LambdaInvoke(this, 'WriteManifestAfterMapFailure', {
+        lambdaFunction: manifest,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        payload: sfn.TaskInput.fromObject({
+          'runId.$': '$.run.runId',
+          'startedAt.$': '$.run.startedAt',
+          'mapError.$': '$.mapError.Error',
+        }),
+      }),
+    );
+    perTenant.addCatch(writeManifestAfterMapFailure, { errors: ['States.ALL'], resultPath: '$.mapError' });
 
     const definition = runningExecutions.next(
       new sfn.Choice(this, 'OnlyRun?')

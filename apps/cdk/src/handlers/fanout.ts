@@ -200,9 +200,12 @@ async function collectSelectedTenant(
 }
 
 /** What the summarize step is given: the run, and where the Map's result writer put its manifest. */
-export interface SummarizeEvent extends RunRef {
-  readonly resultWriterDetails: ResultWriterDetails;
-}
+export type SummarizeEvent = RunRef &
+  (
+    | { readonly resultWriterDetails: ResultWriterDetails }
+    /** The Distributed Map itself failed (its item reader or result writer, past their retries): no result files to read. */
+    | { readonly mapError: string }
+  );
 
 /**
  * Step 3: the manifest from every tenant's record (read from the result writer's files, one file at
@@ -251,8 +254,10 @@ async function summarizeAndWrite(event: SummarizeEvent): Promise<{ runId: string
   const keys = runFileKeys(config.prefix, event.runId);
   const plan = JSON.parse(await readRunFile(runFiles, keys.plan)) as RunPlanFile;
   const tenants = parseTenantsJsonLines(await readRunFile(runFiles, keys.tenants), keys.tenants);
-  const records = await readChildResults(runFiles, event.resultWriterDetails, secrets);
-  const results = tenants.map((tenant) => records.get(tenant.tenantId) ?? missingResult(tenant));
+  // After a failed Map every tenant is missing, named as such: the run still gets its manifest and releases its lock.
+  const mapError = 'mapError' in event ? safeText(event.mapError, secrets, RESULT_TEXT_LIMITS.message) : undefined;
+  const records = 'resultWriterDetails' in event ? await readChildResults(runFiles, event.resultWriterDetails, secrets) : new Map();
+  const results = tenants.map((tenant) => records.get(tenant.tenantId) ?? missingResult(tenant, mapError));
   const summary = summarizeRun(
     { runId: event.runId, startedAt: new Date(event.startedAt) },
     [...results, ...plan.notSelected],

@@ -183,11 +183,13 @@ export async function readChildResults(
   return records;
 }
 
-/** A selected tenant the result files say nothing about (the Map run stopped before it). */
-export function missingResult(tenant: TenantRef): TenantResult {
+/** A selected tenant the result files say nothing about (the Map run stopped before it, or failed: `mapError`). */
+export function missingResult(tenant: TenantRef, mapError?: string): TenantResult {
   return failedResult(tenant, {
     code: 'TenantResultMissing',
-    message: 'No child execution of the Map run reported a result for this tenant.',
+    message: mapError
+      ? `The Distributed Map failed (${mapError}) before a result of this tenant was filed; its reports may be in the bucket anyway.`
+      : 'No child execution of the Map run reported a result for this tenant.',
     hint: 'See the Map Run of this execution (Step Functions console); collect the tenant again with orgmeta collect --retry-failed <runId>.',
   });
 }
