@@ -2,6 +2,7 @@ import type { RunSummary } from '@orgmeta/core';
 import { S3Objects, motoEndpoint } from '@orgmeta/test-support';
 import { CHUNK_MARGIN_MS } from '../src/handlers/fanout';
 import { fanoutLambdaEnvironment, runFanoutFlow, startSyntheticFleet, type SyntheticFleet } from './support/local-fanout';
+import { isolateHandlerEnvironment } from './support/handler-environment';
 
 const TABLE = 'flow-ci-tenants';
 const BUCKET = 'flow-ci-reports';
@@ -9,8 +10,6 @@ const PREFIX = 'flow-ci/';
 
 describe('The fan-out flow in one process (plan → Distributed Map → summarize)', () => {
   let fleet: SyntheticFleet;
-  let environmentBefore: NodeJS.ProcessEnv;
-  let stdout: jest.SpyInstance;
 
   beforeAll(async () => {
     fleet = await startSyntheticFleet({
@@ -26,16 +25,8 @@ describe('The fan-out flow in one process (plan → Distributed Map → summariz
     });
   });
   afterAll(() => fleet.proxy.stop());
-  beforeEach(() => {
-    environmentBefore = { ...process.env };
-    // The handlers log JSON lines to stdout: out of the test output.
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => {
-    stdout.mockRestore();
-    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
-    Object.assign(process.env, environmentBefore);
-  });
+  // The handlers log JSON lines to stdout: out of the test output.
+  isolateHandlerEnvironment();
 
   it('lists all 60 tenants in the manifest, the 3 denied AssumeRole as failed, resumes the 2 large ones, with no state payload over 10 KB', async () => {
     // Prepare: the Lambda environment as the construct wires it, every SDK call through the fault proxy.

@@ -17,6 +17,7 @@ import { DEADLINE_MARGIN_MS } from '../src/handlers/deadline';
 import { lambdaComposition, resetLambdaComposition } from '../src/handlers/composition';
 import { collectOneTenant, listTenants, writeRunManifest, type ListTenantsOutput, type TenantRef } from '../src/handlers/fanout';
 import { runDistributedMap } from './support/distributed-map';
+import { isolateHandlerEnvironment } from './support/handler-environment';
 import { collectRecord } from './support/local-fanout';
 
 const TABLE = 'lambda-tenants';
@@ -43,7 +44,6 @@ function useEnvironment(extra: Record<string, string>): void {
 describe('Lambda handlers against moto', () => {
   const s3 = () => new S3Objects(motoEndpoint());
   const today = () => new Date().toISOString().slice(0, 10);
-  let stdout: jest.SpyInstance;
 
   beforeAll(async () => {
     await seedOrganization(motoEndpoint(), {
@@ -59,17 +59,7 @@ describe('Lambda handlers against moto', () => {
     await createBucket(motoEndpoint(), BUCKET);
   });
   // Handlers log JSON lines to stdout; keep them for assertions, out of the test output.
-  let environmentBefore: NodeJS.ProcessEnv;
-  beforeEach(() => {
-    environmentBefore = { ...process.env };
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => {
-    stdout.mockRestore();
-    // Each test sets its own variables; none leaks into the next.
-    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
-    Object.assign(process.env, environmentBefore);
-  });
+  const isolated = isolateHandlerEnvironment();
 
   /** The run's tenant list, as the Distributed Map's item reader sees it. */
   const tenantsOf = async (run: ListTenantsOutput): Promise<TenantRef[]> =>
@@ -96,7 +86,7 @@ describe('Lambda handlers against moto', () => {
     return { ...run, tenantsKey: key };
   };
 
-  const logLines = () => stdout.mock.calls.map(([line]) => String(line));
+  const logLines = () => isolated.stdout().mock.calls.map(([line]) => String(line));
   /** Embedded Metric Format records: lines CloudWatch turns into metrics. */
   const metricRecords = () =>
     logLines()
@@ -406,19 +396,9 @@ describe('Lambda handlers against moto', () => {
 });
 
 describe('Lambda composition and logs', () => {
-  let stdout: jest.SpyInstance;
-  let environmentBefore: NodeJS.ProcessEnv;
-  beforeEach(() => {
-    environmentBefore = { ...process.env };
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => {
-    stdout.mockRestore();
-    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
-    Object.assign(process.env, environmentBefore);
-    resetLambdaComposition();
-  });
-  const logRecords = () => stdout.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+  const isolated = isolateHandlerEnvironment();
+  afterEach(() => resetLambdaComposition());
+  const logRecords = () => isolated.stdout().mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
 
   it('is built once per container and hands its one masker, seeded with the run-wide ExternalId, to the pipeline', () => {
     useEnvironment({ CROSS_ACCOUNT_EXTERNAL_ID: 'run-wide-external-id' });

@@ -3,6 +3,7 @@ import { S3Objects, motoEndpoint } from '@orgmeta/test-support';
 import { resetLambdaComposition } from '../src/handlers/composition';
 import { CHUNK_MARGIN_MS, collectOneTenant, type CollectTaskOutput } from '../src/handlers/fanout';
 import { collectRecord, fanoutLambdaEnvironment, startSyntheticFleet, type SyntheticFleet } from './support/local-fanout';
+import { isolateHandlerEnvironment } from './support/handler-environment';
 
 const TABLE = 'resume-tenants';
 const BUCKET = 'resume-reports';
@@ -20,8 +21,6 @@ const invocation = (budgetMs: number) => ({ getRemainingTimeInMillis: () => CHUN
 
 describe('A tenant collected across several invocations (resumable tenants)', () => {
   let fleet: SyntheticFleet;
-  let environmentBefore: NodeJS.ProcessEnv;
-  let stdout: jest.SpyInstance;
   const s3 = () => new S3Objects(motoEndpoint());
 
   beforeAll(async () => {
@@ -36,16 +35,8 @@ describe('A tenant collected across several invocations (resumable tenants)', ()
     });
   });
   afterAll(() => fleet.proxy.stop());
-  beforeEach(() => {
-    environmentBefore = { ...process.env };
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => {
-    stdout.mockRestore();
-    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
-    Object.assign(process.env, environmentBefore);
-    fleet.proxy.setRules([]);
-  });
+  isolateHandlerEnvironment();
+  afterEach(() => fleet.proxy.setRules([]));
 
   /** The collect function's environment (as the construct wires it) with the report prefix given. */
   function useEnvironment(prefix: string, extra: Record<string, string> = {}): void {

@@ -13,6 +13,7 @@ import {
 import { handler } from '../src/handlers/collect-all';
 import { resetLambdaComposition } from '../src/handlers/composition';
 import { listTenants, writeRunManifest } from '../src/handlers/fanout';
+import { isolateHandlerEnvironment } from './support/handler-environment';
 import { collectRecord } from './support/local-fanout';
 import { runDistributedMap } from './support/distributed-map';
 
@@ -55,23 +56,12 @@ async function plantLiveLock(prefix: string, runId: string): Promise<{ startedAt
 }
 
 describe('Lambda handlers and the run lock (moto)', () => {
-  let stdout: jest.SpyInstance;
-  let environmentBefore: NodeJS.ProcessEnv;
-
   beforeAll(async () => {
     await seedOrganization(motoEndpoint(), { managementAccountId: TENANT, accounts: [{ name: 'm1', email: 'm1@example.com' }] });
     await seedTenantTable(motoEndpoint(), TABLE, [tenantItem(TENANT)]);
     await createBucket(motoEndpoint(), BUCKET);
   });
-  beforeEach(() => {
-    environmentBefore = { ...process.env };
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => {
-    stdout.mockRestore();
-    for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
-    Object.assign(process.env, environmentBefore);
-  });
+  isolateHandlerEnvironment();
 
   it('single mode: takes the lock for the run and releases it', async () => {
     useEnvironment('single-free/');

@@ -278,32 +278,20 @@ export class FanoutCollector extends Construct implements ScheduledCollector {
       jitterStrategy: sfn.JitterType.FULL,
     });
 
-    const writeManifest = retryLambdaServiceErrors(
-      new tasks.LambdaInvoke(this, 'WriteManifestTask', {
-        lambdaFunction: manifest,
-        payloadResponseOnly: true,
-        retryOnServiceExceptions: false,
-        payload: sfn.TaskInput.fromObject({
-          'runId.$': '$.run.runId',
-          'startedAt.$': '$.run.startedAt',
-          'resultWriterDetails.$': '$.results.ResultWriterDetails',
+    // The summarize function, given the run and either the result writer's manifest or the Map's error.
+    const summarize = (id: string, outcome: Record<string, string>) =>
+      retryLambdaServiceErrors(
+        new tasks.LambdaInvoke(this, id, {
+          lambdaFunction: manifest,
+          payloadResponseOnly: true,
+          retryOnServiceExceptions: false,
+          payload: sfn.TaskInput.fromObject({ 'runId.$': '$.run.runId', 'startedAt.$': '$.run.startedAt', ...outcome }),
         }),
-      }),
-    );
+      );
+    const writeManifest = summarize('WriteManifestTask', { 'resultWriterDetails.$': '$.results.ResultWriterDetails' });
     // The Map itself failing (its item reader or result writer, past their retries) still ends in a
     // manifest, every tenant in it as missing, and the run lock released; the run then fails.
-    const writeManifestAfterMapFailure = retryLambdaServiceErrors(
-      new tasks.LambdaInvoke(this, 'WriteManifestAfterMapFailure', {
-        lambdaFunction: manifest,
-        payloadResponseOnly: true,
-        retryOnServiceExceptions: false,
-        payload: sfn.TaskInput.fromObject({
-          'runId.$': '$.run.runId',
-          'startedAt.$': '$.run.startedAt',
-          'mapError.$': '$.mapError.Error',
-        }),
-      }),
-    );
+    const writeManifestAfterMapFailure = summarize('WriteManifestAfterMapFailure', { 'mapError.$': '$.mapError.Error' });
     perTenant.addCatch(writeManifestAfterMapFailure, { errors: ['States.ALL'], resultPath: '$.mapError' });
 
     const definition = runningExecutions.next(
