@@ -68,6 +68,8 @@ export class CollectionPausedError extends Error {
 
 /** The pause behind an error, however many steps wrapped it (`cause` chain). */
 export function pauseOf(error: unknown): CollectionPausedError | undefined {
+  // At most 10 links: a cause that points back at itself cannot loop.
+  // Stryker disable next-line EqualityOperator,LogicalOperator: past the chain's end `current` stays undefined, so more rounds find nothing either.
   for (let current = error, depth = 0; current !== undefined && depth < 10; depth += 1) {
     if (current instanceof CollectionPausedError) return current;
     current = current instanceof Error ? current.cause : undefined;
@@ -152,9 +154,9 @@ export class ResumableReader implements OrganizationReader {
   constructor(
     private readonly inner: OrganizationReader,
     private readonly pause: AbortSignal,
-    private readonly resumed?: TenantCheckpoint,
+    private readonly resumed: TenantCheckpoint | undefined,
     /** False once the organization throttled chunk after chunk: a throttled call then fails the tenant. */
-    private readonly pauseOnThrottle = true,
+    private readonly pauseOnThrottle: boolean,
   ) {
     this.organization = resumed?.organization;
     this.pages = [...(resumed?.accountPages ?? [])];
@@ -165,7 +167,6 @@ export class ResumableReader implements OrganizationReader {
   /** Everything read so far, as the next chunk resumes it; `elapsedMs` counts every chunk's time. */
   checkpoint(run: { readonly runId: string; readonly tenantId: string }, elapsedMs: number): TenantCheckpoint {
     const progressed = this.answerCount() > this.answersAtStart;
-    const organizationsRps = this.inner.organizationsRps?.();
     return {
       format: CHECKPOINT_FORMAT,
       runId: run.runId,
@@ -173,15 +174,12 @@ export class ResumableReader implements OrganizationReader {
       chunks: (this.resumed?.chunks ?? 0) + 1,
       stalledChunks: progressed ? 0 : (this.resumed?.stalledChunks ?? 0) + 1,
       elapsedMs,
-      ...(organizationsRps !== undefined ? { organizationsRps } : {}),
+      // Undefined (a reader that does not pace) is left out of the JSON.
+      organizationsRps: this.inner.organizationsRps?.(),
       ...(this.organization ? { organization: this.organization } : {}),
       accountPages: [...this.pages],
       answers: { ...this.answers },
     };
-  }
-
-  organizationsRps(): number | undefined {
-    return this.inner.organizationsRps?.();
   }
 
   async describeOrganization(): Promise<Organization> {

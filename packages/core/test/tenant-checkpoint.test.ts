@@ -252,7 +252,7 @@ describe('collectTenantChunk', () => {
     // Prepare: a checkpoint holding every answer (what a chunk that read everything leaves).
     const store = new MemoryCheckpoints();
     const access = new FakeOrganizationAccess({ [MANAGEMENT]: bigOrganization() });
-    const recorder = new ResumableReader(await access.connect(assumeTarget()), new AbortController().signal);
+    const recorder = new ResumableReader(await access.connect(assumeTarget()), new AbortController().signal, undefined, true);
     await recorder.describeOrganization();
     await collectAccounts(recorder, organization(MANAGEMENT), config, (_stage, action) => action());
     const full = encodeCheckpoint(recorder.checkpoint({ runId: RUN.runId, tenantId: MANAGEMENT }, 1000));
