@@ -32,7 +32,7 @@ describe('which stored locks count', () => {
     ['no runId', { ...LIVE, runId: undefined }],
     ['a runId that is not a string', { ...LIVE, runId: 7 }],
     ['no expiresAt', { ...LIVE, expiresAt: undefined }],
-    ['an expiresAt that is not a string', { ...LIVE, expiresAt: 1714568400000 }],
+    ['an expiresAt that is not a string', { ...LIVE, expiresAt: 2099 }],
     ['an expiresAt that is no date', { ...LIVE, expiresAt: 'tomorrow' }],
   ])('a lock with %s is unreadable: taken over, with a warning that says so', async (_what, lock) => {
     const store = new MemoryLockStore();
