@@ -72,11 +72,13 @@ addMutationTesting(core, {
       name: 'config',
       mutate: ['src/config.ts'],
       tests: ['test/config*.test.ts', 'test/failures*.test.ts', 'test/preflight.test.ts'],
-      breakThreshold: 60,
+      // Measured 100 % (433 of 433 valid) after this session's config tests.
+      breakThreshold: 95,
     },
   ],
 });
-addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 70 });
+// csv: a full run measured 90.1 % (210 of 233) after the tests for changes.csv read back and tag-coverage order.
+addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 85 });
 
 const awsAdapters = workspacePackage(root, {
   name: '@orgmeta/aws-adapters',
