@@ -60,8 +60,25 @@ const csv = workspacePackage(root, {
 // core's architecture test lints probe files through ESLint, a rule check rather than a behaviour test.
 // Break thresholds sit above the first measurement (core 52.7 %) and below what the per-file runs now give;
 // raise them to a few points under the score of the next full run.
-addMutationTesting(core, { ignoreTests: ['/test/architecture.test.ts'], ignoreSources: ['src/index.ts'], breakThreshold: 60 });
-addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 70 });
+addMutationTesting(core, {
+  ignoreTests: ['/test/architecture.test.ts'],
+  ignoreSources: ['src/index.ts'],
+  breakThreshold: 60,
+  // config.ts is mostly static mutants (COLLECT_SETTINGS): each re-runs every test file of the run. Against
+  // the test files that read the settings table it finishes; a narrowed run can only kill fewer mutants
+  // than the full one, so its score is a lower bound of config.ts's full-run score (README, Development).
+  focusedRuns: [
+    {
+      name: 'config',
+      mutate: ['src/config.ts'],
+      tests: ['test/config*.test.ts', 'test/failures*.test.ts', 'test/preflight.test.ts'],
+      // Measured 100 % (433 of 433 valid) after this session's config tests.
+      breakThreshold: 95,
+    },
+  ],
+});
+// csv: a full run measured 90.1 % (210 of 233) after the tests for changes.csv read back and tag-coverage order.
+addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 85 });
 
 const awsAdapters = workspacePackage(root, {
   name: '@orgmeta/aws-adapters',

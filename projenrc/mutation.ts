@@ -10,6 +10,24 @@ export interface MutationTestingOptions {
   readonly ignoreSources?: string[];
   /** Mutation score below which `mutation` fails: a little under the measured score, so it cannot silently drop. */
   readonly breakThreshold: number;
+  /**
+   * Extra runs over a few source files with only the test files that exercise them, each in its own
+   * `stryker.config-<name>.json` and task `mutation:<name>`: for files whose mutants are mostly static
+   * (module-level tables), where every static mutant re-runs every test file the run includes.
+   */
+  readonly focusedRuns?: FocusedMutationRun[];
+}
+
+/** One narrowed Stryker run: these sources, mutated against these test files only. */
+export interface FocusedMutationRun {
+  /** Names the config file and the task: `stryker.config-<name>.json`, `mutation:<name>`. */
+  readonly name: string;
+  /** Source files to mutate (relative to the package). */
+  readonly mutate: string[];
+  /** jest `testMatch` globs (relative to the package root) of the test files to run. */
+  readonly tests: string[];
+  /** Break threshold of this run; its score is a lower bound of the full run's for the same files. */
+  readonly breakThreshold: number;
 }
 
 /**
@@ -20,42 +38,75 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
   new JsonFile(pkg, 'stryker.config.json', {
     // Stryker rejects unknown keys such as projen's "//" marker; .gitattributes still marks the file generated.
     marker: false,
-    obj: {
-      $schema: '../../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
-      packageManager: 'npm',
-      testRunner: 'jest',
-      // The runner works in a sandbox copy of the package; workspace imports resolve through the root node_modules.
-      jest: {
-        projectType: 'custom',
-        configFile: 'jest.config.json',
-        config: {
-          testPathIgnorePatterns: ['/node_modules/', ...(options.ignoreTests ?? [])],
-        },
-        enableFindRelatedTests: false,
-      },
-      coverageAnalysis: 'perTest',
+    obj: strykerConfig({
+      jestConfig: { testPathIgnorePatterns: ['/node_modules/', ...(options.ignoreTests ?? [])] },
       // .tsx too: html-report's Preact templates decide what the page shows.
       mutate: ['src/**/*.ts', 'src/**/*.tsx', ...(options.ignoreSources ?? []).map((s) => `!${s}`)],
-      // ts-jest only transpiles (isolatedModules); typecheck runs in the test task, not per mutant.
-      checkers: [],
-      // Two cores shared by the whole machine: one test runner at a time.
-      concurrency: 1,
-      timeoutMS: 10_000,
-      reporters: ['clear-text', 'progress', 'json', 'html'],
-      jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-      htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-      thresholds: { high: 90, low: 80, break: options.breakThreshold },
-      // A run re-tests only mutants whose code or covering tests changed since the last one (`--force`: all).
-      incremental: true,
-      incrementalFile: 'reports/mutation/stryker-incremental.json',
-      tempDirName: '.stryker-tmp',
-      cleanTempDir: true,
-    },
+      breakThreshold: options.breakThreshold,
+      reportDir: 'reports/mutation',
+    }),
   });
   pkg.addTask('mutation', {
     description: 'Mutation testing of the unit tests (StrykerJS); reports in reports/mutation/',
     exec: 'stryker run stryker.config.json',
     receiveArgs: true,
   });
+  for (const run of options.focusedRuns ?? []) {
+    const file = `stryker.config-${run.name}.json`;
+    new JsonFile(pkg, file, {
+      marker: false,
+      obj: strykerConfig({
+        jestConfig: {
+          testMatch: run.tests.map((t) => `<rootDir>/${t}`),
+          testPathIgnorePatterns: ['/node_modules/', ...(options.ignoreTests ?? [])],
+        },
+        mutate: run.mutate,
+        breakThreshold: run.breakThreshold,
+        reportDir: `reports/mutation-${run.name}`,
+      }),
+    });
+    pkg.addTask(`mutation:${run.name}`, {
+      description: `Mutation testing of ${run.mutate.join(', ')} against ${run.tests.join(', ')} only; reports in reports/mutation-${run.name}/`,
+      exec: `stryker run ${file}`,
+      receiveArgs: true,
+    });
+  }
   pkg.gitignore.exclude('/reports/', '/.stryker-tmp*/');
+}
+
+function strykerConfig(options: {
+  readonly jestConfig: Record<string, unknown>;
+  readonly mutate: string[];
+  readonly breakThreshold: number;
+  readonly reportDir: string;
+}): Record<string, unknown> {
+  const { reportDir } = options;
+  return {
+    $schema: '../../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    packageManager: 'npm',
+    testRunner: 'jest',
+    // The runner works in a sandbox copy of the package; workspace imports resolve through the root node_modules.
+    jest: {
+      projectType: 'custom',
+      configFile: 'jest.config.json',
+      config: options.jestConfig,
+      enableFindRelatedTests: false,
+    },
+    coverageAnalysis: 'perTest',
+    mutate: options.mutate,
+    // ts-jest only transpiles (isolatedModules); typecheck runs in the test task, not per mutant.
+    checkers: [],
+    // Two cores shared by the whole machine: one test runner at a time.
+    concurrency: 1,
+    timeoutMS: 10_000,
+    reporters: ['clear-text', 'progress', 'json', 'html'],
+    jsonReporter: { fileName: `${reportDir}/mutation.json` },
+    htmlReporter: { fileName: `${reportDir}/mutation.html` },
+    thresholds: { high: 90, low: 80, break: options.breakThreshold },
+    // A run re-tests only mutants whose code or covering tests changed since the last one (`--force`: all).
+    incremental: true,
+    incrementalFile: `${reportDir}/stryker-incremental.json`,
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: true,
+  };
 }

@@ -250,6 +250,9 @@ describe('resolveCollectConfig validation', () => {
     // An empty variable counts as unset: the default applies.
     expect(fromEnv('')).toBe(false);
     expect(resolveCollectConfig({ flags: {}, env: { ...REQUIRED_ENV, ESCAPE_FORMULAS: '' } }).escapeFormulas).toBe(true);
+    // A variable of blanks is given (only an empty one is unset) and reads as false, as an empty word does.
+    expect(fromEnv('  ')).toBe(false);
+    expect(resolveCollectConfig({ flags: {}, env: { ...REQUIRED_ENV, ESCAPE_FORMULAS: ' ' } }).escapeFormulas).toBe(false);
   });
 
   it('names the variable when the bad value came from the environment', () => {
@@ -310,7 +313,9 @@ describe('resolveCollectConfig validation', () => {
       'sthree-x',
       'amzn-s3-demo-x',
       'a..b',
+      'my..bucket',
       '192.168.1.1',
+      '192.168.100.200',
       '-abc',
       'abc-',
       `a${'b'.repeat(63)}`,
@@ -320,6 +325,8 @@ describe('resolveCollectConfig validation', () => {
       );
     }
     expect(withFlag('bucket', `a${'b'.repeat(61)}c`).bucketName).toHaveLength(63);
+    // Only a whole IP address is refused; a name that starts like one is a bucket name.
+    expect(withFlag('bucket', '10.0.0.1-logs').bucketName).toBe('10.0.0.1-logs');
     expect(withFlag('expected-bucket-owner', ' 111111111111 ').expectedBucketOwner).toBe('111111111111');
     expect(flagProblem('expected-bucket-owner', '1111')).toBe('Invalid --expected-bucket-owner: "1111" is not a 12-digit AWS account ID.');
   });

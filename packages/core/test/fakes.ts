@@ -9,6 +9,8 @@ import type {
   OuPlacement,
   ReportObject,
   ReportSink,
+  RunLockStore,
+  StoredLock,
   Tag,
   AssumeRoleTarget,
   TenantAttribute,
@@ -241,4 +243,31 @@ export function organization(managementAccountId: string): Organization {
 export function textOf(object: ReportObject | undefined): string {
   if (!object) return '';
   return typeof object.body === 'string' ? object.body : new TextDecoder().decode(object.body);
+}
+
+/** Run locks in memory, with S3's conditional-write semantics (exclusive create, remove if unchanged). */
+export class MemoryLockStore implements RunLockStore {
+  readonly objects = new Map<string, StoredLock>();
+  private writes = 0;
+  describe(key: string): string {
+    return `mem://${key}`;
+  }
+  async createExclusive(key: string, body: string) {
+    if (this.objects.has(key)) return undefined;
+    const token = `etag-${(this.writes += 1)}`;
+    this.objects.set(key, { body, token });
+    return { token };
+  }
+  async read(key: string) {
+    return this.objects.get(key);
+  }
+  async removeIf(key: string, token: string) {
+    if (this.objects.get(key)?.token !== token) return false;
+    this.objects.delete(key);
+    return true;
+  }
+  /** A lock another run left, as its JSON. */
+  plant(key: string, lock: object): void {
+    this.objects.set(key, { body: JSON.stringify(lock), token: 'planted' });
+  }
 }

@@ -8,37 +8,18 @@ import {
   runLockKey,
   type PipelineDependencies,
   type RunLockStore,
-  type StoredLock,
 } from '../src';
 import { inspectRunLock, runLockCheck } from '../src/run-lock';
-import { FakeOrganizationAccess, MemorySink, RecordingLogger, StaticTenantSource, account, activeTenant, organization } from './fakes';
-
-/** Run locks in memory, with S3's conditional-write semantics (exclusive create, remove if unchanged). */
-class MemoryLockStore implements RunLockStore {
-  readonly objects = new Map<string, StoredLock>();
-  private writes = 0;
-  describe(key: string): string {
-    return `mem://${key}`;
-  }
-  async createExclusive(key: string, body: string) {
-    if (this.objects.has(key)) return undefined;
-    const token = `etag-${(this.writes += 1)}`;
-    this.objects.set(key, { body, token });
-    return { token };
-  }
-  async read(key: string) {
-    return this.objects.get(key);
-  }
-  async removeIf(key: string, token: string) {
-    if (this.objects.get(key)?.token !== token) return false;
-    this.objects.delete(key);
-    return true;
-  }
-  /** A lock another run left, as its JSON. */
-  plant(key: string, lock: object): void {
-    this.objects.set(key, { body: JSON.stringify(lock), token: 'planted' });
-  }
-}
+import {
+  FakeOrganizationAccess,
+  MemoryLockStore,
+  MemorySink,
+  RecordingLogger,
+  StaticTenantSource,
+  account,
+  activeTenant,
+  organization,
+} from './fakes';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 const KEY = runLockKey('org-accounts/');

@@ -83,11 +83,20 @@ describe('snapshotFromReport', () => {
   it('sorts accounts by account_id', () => {
     const snapshot = snapshotFromReport(report([accountWith('333333333333'), accountWith('222222222222')]), 'run-1');
     expect(snapshot.accounts.map((a) => a.fields.account_id)).toEqual(['222222222222', '333333333333']);
+    const ids = ['333333333333', '111111111111', '555555555555', '222222222222', '444444444444', '100000000000'];
+    for (const order of [ids, [...ids].reverse(), [...ids].sort()]) {
+      const sorted = snapshotFromReport(report(order.map((id) => accountWith(id))), 'run-1');
+      expect(sorted.accounts.map((a) => a.fields.account_id)).toEqual([...ids].sort());
+    }
   });
 
   it('has OU paths when the accounts have them, and not when they were not collected', () => {
     expect(snapshotFromReport(report([accountWith('222222222222', { ouPath: 'Root' })]), 'r').hasOuPaths).toBe(true);
     expect(snapshotFromReport(report([accountWith('222222222222')]), 'r').hasOuPaths).toBe(false);
+    // A path on any account means paths were collected (an account outside every OU is still under Root).
+    expect(snapshotFromReport(report([accountWith('222222222222'), accountWith('333333333333', { ouPath: 'Root' })]), 'r').hasOuPaths).toBe(
+      true,
+    );
     expect(snapshotFromReport(report([]), 'r', { hasOuPaths: true }).hasOuPaths).toBe(true);
   });
 
@@ -103,6 +112,13 @@ describe('snapshotFromReport', () => {
       ['parent_id', 'ou-abcd-11111111'],
       ['delegated_services', 'sso.amazonaws.com'],
     ]);
+  });
+
+  it("records the report's own detail columns, empty for an account that has no value", () => {
+    const withDetails = accountWith('222222222222', { details: new Map([['parent_id', 'ou-abcd-11111111']]) });
+    const snapshot = snapshotFromReport({ ...report([withDetails, accountWith('333333333333')]), detailColumns: ['parent_id'] }, 'run-1');
+    expect(snapshot.detailColumns).toEqual(['parent_id']);
+    expect(snapshot.accounts.map((a) => [...a.details])).toEqual([[['parent_id', 'ou-abcd-11111111']], [['parent_id', '']]]);
   });
 
   it('has no detail columns unless told', () => {

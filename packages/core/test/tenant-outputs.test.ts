@@ -125,7 +125,7 @@ function world(options: { tags?: Record<string, { key: string; value: string }[]
 describe('tenant outputs', () => {
   it('writes accounts.csv first, then the Parquet snapshot, and the pointer last; no changes file on a first run', async () => {
     // Prepare
-    const { deps, writes } = world();
+    const { deps, writes, s3 } = world();
     // Act
     const { summary } = await collectRun(config(), deps);
     // Assess
@@ -134,6 +134,7 @@ describe('tenant outputs', () => {
       `memory-s3:${DIR}/accounts.parquet`,
       `memory-s3:${POINTER}`,
     ]);
+    expect(s3.objects.get(POINTER)).toMatchObject({ contentType: 'application/json', metadata: { 'run-id': summary.runId } });
     expect(summary.tenants[0]?.changes).toBeNull();
     expect(summary.tenants[0]?.accountStates).toEqual({ ACTIVE: 3 });
     expect(summary.totals.changes).toBe(0);

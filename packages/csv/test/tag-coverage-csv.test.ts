@@ -61,6 +61,25 @@ describe('renderTagCoverageCsv', () => {
     );
   });
 
+  it('sorts rows by account ID whatever order the coverage lists them in, leaving the coverage as it was', () => {
+    const missing = ['333333333333', '111111111111', '555555555555', '222222222222', '444444444444'].map((accountId) => ({
+      accountId,
+      accountName: `n${accountId.slice(0, 1)}`,
+      missingKeys: ['Owner'],
+    }));
+    const coverage = { ...tagCoverage(report([]), ['Owner']), accountsMissing: missing.length, accountsMissingTags: missing };
+    for (const listed of [missing, [...missing].reverse()]) {
+      const csv = renderTagCoverageCsv({ ...coverage, accountsMissingTags: listed }, { escapeFormulas: true });
+      expect(
+        csv
+          .split('\n')
+          .slice(1, -1)
+          .map((line) => line.split(',')[1]),
+      ).toEqual(['111111111111', '222222222222', '333333333333', '444444444444', '555555555555']);
+    }
+    expect(missing.map((m) => m.accountId)).toEqual(['333333333333', '111111111111', '555555555555', '222222222222', '444444444444']);
+  });
+
   it('writes only the header when every ACTIVE account is fully tagged', () => {
     const coverage = tagCoverage(report([account('222222222222', 'Web', 'ACTIVE', { Owner: 'a' })]), ['Owner']);
 
