@@ -57,9 +57,6 @@ export const ACCOUNT_DETAIL_FAMILIES: readonly AccountDetailFamily[] = [
   },
 ];
 
-/** The service principal whose trusted access Account Management calls with an AccountId need. */
-export const ACCOUNT_MANAGEMENT_PRINCIPAL = 'account.amazonaws.com';
-
 /** The families the configuration turns on, in column order. */
 export function detailFamiliesFor(config: Pick<CollectConfig, DetailFlag>): AccountDetailFamily[] {
   return ACCOUNT_DETAIL_FAMILIES.filter((family) => config[family.flag]);
