@@ -14,7 +14,14 @@ const ACCOUNTS = 2_000;
 // leaving room for timers that fire late on a loaded machine.
 const ORG_RPS = '400';
 const CHUNK_BUDGET_MS = 1_000;
-const RUN = { runId: '20261129T120000Z-c0ffee', startedAt: '2026-11-29T12:00:00.000Z' };
+// A run that started now: one started over FANOUT_TENANT_HOURS ago would end its tenants as TenantOutOfTime.
+const STARTED = new Date();
+const RUN = {
+  runId: `${STARTED.toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-c0ffee`,
+  startedAt: STARTED.toISOString(),
+};
 
 /** The Lambda context of one invocation with `budgetMs` left before the chunk's margin. */
 const invocation = (budgetMs: number) => ({ getRemainingTimeInMillis: () => CHUNK_MARGIN_MS + budgetMs });
@@ -59,7 +66,7 @@ describe('A tenant collected across several invocations (resumable tenants)', ()
 
   const tenantEvent = () => ({ ...RUN, tenant: { tenantId: fleet.tenantIds[0], tenantName: 'Tenant 0' } });
   const checkpointKeyOf = (prefix: string) => `${prefix}_runs/${RUN.runId}/checkpoints/${fleet.tenantIds[0]}.json.gz`;
-  const reportFolder = (prefix: string) => `${prefix}dt=2026-11-29/tenant_id=${fleet.tenantIds[0]}/`;
+  const reportFolder = (prefix: string) => `${prefix}dt=${RUN.startedAt.slice(0, 10)}/tenant_id=${fleet.tenantIds[0]}/`;
 
   /** Runs the child workflow's loop (task, Choice, Wait) until the task answers a record. */
   async function collectInChunks(prefix: string, budgetMs: number) {
