@@ -48,6 +48,7 @@ export class StsOrganizationConnector implements OrganizationConnector {
       maxRps: this.settings.orgRps,
       startRps: options.organizationsRps,
       onThrottle: this.settings.onThrottle,
+      signal: options.signal,
     });
     paceClient(client, pacer);
     // Account Management (--contacts, --regions) has its own documented rates per operation: its own budgets.
