@@ -23,7 +23,7 @@ export { ACCOUNT_DETAIL_FAMILIES } from './account-details';
 export type { AccountDetailFamily, DetailFlag } from './account-details';
 export { collectRun, collectTenant, collectTenantChunk, planRun, startRun, summarizeRun, writeManifest, writeRunReport } from './pipeline';
 export type { ChunkOptions, ChunkOutcome, ManifestOutcome, PipelineDependencies, RunIdentity, RunOutcome, RunPlan } from './pipeline';
-export { checkpointKey } from './tenant-checkpoint';
+export { checkpointFolder, checkpointKey } from './tenant-checkpoint';
 export type { CheckpointStore, PauseReason } from './tenant-checkpoint';
 export { sha256Hex } from './tenant-outputs';
 export type { CsvOutputs, OutputDependencies, SnapshotFormatWriter } from './tenant-outputs';

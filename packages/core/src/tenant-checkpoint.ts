@@ -77,9 +77,14 @@ export function pauseOf(error: unknown): CollectionPausedError | undefined {
   return undefined;
 }
 
-/** Where a tenant's checkpoint lives: with the run's other working files, under the run's lifecycle rule. */
+/** Where a run's checkpoints live: with its other working files, under the run's lifecycle rule (ends in `/`). */
+export function checkpointFolder(prefix: string, runId: string): string {
+  return `${prefix}_runs/${runId}/checkpoints/`;
+}
+
+/** Where a tenant's checkpoint lives, in its run's {@link checkpointFolder}. */
 export function checkpointKey(prefix: string, runId: string, tenantId: string): string {
-  return `${prefix}_runs/${runId}/checkpoints/${tenantId}.json.gz`;
+  return `${checkpointFolder(prefix, runId)}${tenantId}.json.gz`;
 }
 
 /** Keeps checkpoints (S3 in the Lambda); a checkpoint is saved whole or not at all. */

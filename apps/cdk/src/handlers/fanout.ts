@@ -230,7 +230,7 @@ export async function writeRunManifest(event: SummarizeEvent): Promise<{ runId: 
 async function sweepCheckpoints(runId: string): Promise<void> {
   const { config, checkpoints, logger } = lambdaComposition();
   if (!checkpoints) return;
-  const prefix = `${runFileKeys(config.prefix, runId).checkpoints}`;
+  const prefix = runFileKeys(config.prefix, runId).checkpoints;
   try {
     const removed = await checkpoints.removeAll(prefix);
     if (removed.length > 0) logger.info(`Run ${runId}: deleted ${removed.length} checkpoint(s) left behind`, { runId });

@@ -1,4 +1,5 @@
 import {
+  checkpointFolder,
   failedResult,
   safeText,
   sha256Hex,
@@ -45,7 +46,7 @@ export interface RunFileKeys {
   readonly plan: string;
   /** Given to the result writer, which adds `/<map run id>/`. */
   readonly results: string;
-  /** Where paused tenants' checkpoints are (core's checkpointKey), ending in `/`. */
+  /** Where paused tenants' checkpoints are (core's checkpointFolder), ending in `/`. */
   readonly checkpoints: string;
 }
 
@@ -59,7 +60,7 @@ export function runFileKeys(prefix: string, runId: string): RunFileKeys {
     tenants: `${folder}tenants.jsonl`,
     plan: `${folder}plan.json`,
     results: `${folder}results`,
-    checkpoints: `${folder}checkpoints/`,
+    checkpoints: checkpointFolder(prefix, runId),
   };
 }
 
