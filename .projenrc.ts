@@ -58,12 +58,30 @@ const csv = workspacePackage(root, {
 
 // Mutation testing of the pure packages (their unit tests only): `npm run mutation`.
 // core's architecture test lints probe files through ESLint, a rule check rather than a behaviour test.
-// Break thresholds sit above the first measurement (core 52.7 %) and below what the per-file runs now give;
-// raise them to a few points under the score of the next full run.
+// Thresholds sit a few points under the last full measurement, so a score cannot silently drop:
+// core's main run 92.4 % (config.ts in its focused run, 100 %), core as a whole 93.4 % (first measured 52.7 %).
 addMutationTesting(core, {
   ignoreTests: ['/test/architecture.test.ts'],
   ignoreSources: ['src/index.ts'],
-  breakThreshold: 60,
+  breakThreshold: 88,
+  overallTarget: 90,
+  // What decides which tenants run, what a failure tells the operator, what config is accepted, what changed,
+  // which tags are missing, and whether a resumed tenant reads what it read before.
+  decisionFiles: [
+    'src/tenants.ts',
+    'src/failures.ts',
+    'src/error-codes.ts',
+    'src/pipeline.ts',
+    'src/config.ts',
+    'src/preflight.ts',
+    'src/changes.ts',
+    'src/changes-query.ts',
+    'src/snapshot.ts',
+    'src/snapshot-pointer.ts',
+    'src/tag-coverage.ts',
+    'src/tenant-checkpoint.ts',
+    'src/run-lock.ts',
+  ],
   // config.ts is mostly static mutants (COLLECT_SETTINGS): each re-runs every test file of the run. Against
   // the test files that read the settings table it finishes; a narrowed run can only kill fewer mutants
   // than the full one, so its score is a lower bound of config.ts's full-run score (README, Development).
@@ -72,13 +90,13 @@ addMutationTesting(core, {
       name: 'config',
       mutate: ['src/config.ts'],
       tests: ['test/config*.test.ts', 'test/failures*.test.ts', 'test/preflight.test.ts'],
-      // Measured 100 % (433 of 433 valid) after this session's config tests.
+      // Measured 100 % (426 of 426 valid) in the full run of 2026-11-30.
       breakThreshold: 95,
     },
   ],
 });
 // csv: a full run measured 90.1 % (210 of 233) after the tests for changes.csv read back and tag-coverage order.
-addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 85 });
+addMutationTesting(csv, { ignoreSources: ['src/index.ts'], breakThreshold: 85, overallTarget: 85 });
 
 const awsAdapters = workspacePackage(root, {
   name: '@orgmeta/aws-adapters',
@@ -157,7 +175,12 @@ const htmlReport = workspacePackage(root, {
 htmlReport.testTask.prependExec('bash ../../scripts/ensure-chromium.sh');
 htmlReport.gitignore.exclude('/test-output/');
 // The browser test drives Chromium (seconds per run): the render tests assert the same page as text. Measured 93.7 %, break at 90.
-addMutationTesting(htmlReport, { ignoreTests: ['/test/browser.test.ts'], ignoreSources: ['src/index.ts'], breakThreshold: 90 });
+addMutationTesting(htmlReport, {
+  ignoreTests: ['/test/browser.test.ts'],
+  ignoreSources: ['src/index.ts'],
+  breakThreshold: 90,
+  overallTarget: 90,
+});
 
 const cli = workspacePackage(root, {
   name: '@orgmeta/cli',
@@ -204,7 +227,10 @@ const cdk = workspacePackage(root, {
 workspacePackage(root, {
   name: '@orgmeta/tools',
   outdir: 'tools',
-  description: 'The demo and the benchmark: run the real orgmeta CLI against a local AWS emulator.',
+  description:
+    "The demo and the benchmark (the real orgmeta CLI against a local AWS emulator), and the mutation runs' test-file narrowing and score check.",
+  // The jest sequencer of the Stryker runs extends jest's own (tools/src/mutation-jest).
+  deps: ['@jest/test-sequencer@^30'],
   workspaceDeps: [testSupport, cli],
   testTimeout: 120_000,
 });
@@ -270,6 +296,8 @@ new JsonFile(root, 'nx.json', {
       test: { dependsOn: ['compile', '^compile'], cache: true, inputs: ['default', '^production'], outputs: [] },
       // The API report is read from the compiled declarations.
       api: { dependsOn: ['compile', '^compile'] },
+      // csv and html-report's tests import core's compiled lib/.
+      mutation: { dependsOn: ['^compile'] },
     },
   },
 });
@@ -298,8 +326,14 @@ root.tasks.tryFind('format')?.exec("prettier --write '**/*.tsx'");
 root.testTask.exec('nx run-many -t test --output-style=stream --parallel=2 --skip-nx-cache');
 root.addTask('mutation', {
   description: "Mutation testing (StrykerJS) of the pure packages, one package at a time; reports in each package's reports/mutation/",
-  exec: 'nx run-many -t mutation --output-style=stream --parallel=1 --skip-nx-cache',
   env: { NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+  steps: [
+    // tools/lib holds the jest sequencer the Stryker runs use and the scores check that ends the task.
+    { exec: 'nx run @orgmeta/tools:compile --output-style=stream' },
+    { exec: 'nx run-many -t mutation --output-style=stream --parallel=1 --skip-nx-cache' },
+    // Per-file and whole-package targets (mutation-targets.json in each package), over every run's report.
+    { exec: 'node tools/lib/mutation-scores.js' },
+  ],
 });
 root.addTask('demo', {
   description: 'Runs `orgmeta collect` against a local AWS emulator with sample tenants',

@@ -8,8 +8,12 @@ export interface MutationTestingOptions {
   readonly ignoreTests?: string[];
   /** Source files that are not worth mutating (declarations, re-exports). */
   readonly ignoreSources?: string[];
-  /** Mutation score below which `mutation` fails: a little under the measured score, so it cannot silently drop. */
+  /** Mutation score below which a Stryker run fails: a little under the measured score, so it cannot silently drop. */
   readonly breakThreshold: number;
+  /** Minimum score of the whole package, its main and focused runs together (checked by `tools/src/mutation-scores.ts`). */
+  readonly overallTarget: number;
+  /** Files that decide what operators see (selection, hints, validation, diffs, checkpoints): each must score {@link DECISION_FILE_TARGET}. */
+  readonly decisionFiles?: string[];
   /**
    * Extra runs over a few source files with only the test files that exercise them, each in its own
    * `stryker.config-<name>.json` and task `mutation:<name>`: for files whose mutants are mostly static
@@ -30,28 +34,43 @@ export interface FocusedMutationRun {
   readonly breakThreshold: number;
 }
 
+/** Minimum mutation score of each decision-making file. */
+export const DECISION_FILE_TARGET = 80;
+
 /**
  * Mutation testing of one pure package with StrykerJS (jest runner, the package's projen jest config,
  * its fast unit tests). `npx nx run <pkg>:mutation` runs it; reports go to the package's reports/ (gitignored).
  */
 export function addMutationTesting(pkg: typescript.TypeScriptProject, options: MutationTestingOptions): void {
+  const focusedRuns = options.focusedRuns ?? [];
+  // Each source file is mutated by exactly one run: a focused run's files are left out of the main one.
+  const focusedSources = focusedRuns.flatMap((run) => run.mutate);
   new JsonFile(pkg, 'stryker.config.json', {
     // Stryker rejects unknown keys such as projen's "//" marker; .gitattributes still marks the file generated.
     marker: false,
     obj: strykerConfig({
       jestConfig: { testPathIgnorePatterns: ['/node_modules/', ...(options.ignoreTests ?? [])] },
       // .tsx too: html-report's Preact templates decide what the page shows.
-      mutate: ['src/**/*.ts', 'src/**/*.tsx', ...(options.ignoreSources ?? []).map((s) => `!${s}`)],
+      mutate: ['src/**/*.ts', 'src/**/*.tsx', ...[...(options.ignoreSources ?? []), ...focusedSources].map((s) => `!${s}`)],
       breakThreshold: options.breakThreshold,
       reportDir: 'reports/mutation',
     }),
   });
-  pkg.addTask('mutation', {
-    description: 'Mutation testing of the unit tests (StrykerJS); reports in reports/mutation/',
+  const mutation = pkg.addTask('mutation', {
+    description: `Mutation testing of the unit tests (StrykerJS); reports in reports/mutation/${focusedRuns.map((r) => `, reports/mutation-${r.name}/`).join('')}`,
     exec: 'stryker run stryker.config.json',
     receiveArgs: true,
   });
-  for (const run of options.focusedRuns ?? []) {
+  for (const run of focusedRuns) mutation.exec(`stryker run stryker.config-${run.name}.json`);
+  new JsonFile(pkg, 'mutation-targets.json', {
+    obj: {
+      package: pkg.package.packageName,
+      reports: ['reports/mutation/mutation.json', ...focusedRuns.map((r) => `reports/mutation-${r.name}/mutation.json`)],
+      overall: options.overallTarget,
+      files: Object.fromEntries((options.decisionFiles ?? []).map((file) => [file, DECISION_FILE_TARGET])),
+    },
+  });
+  for (const run of focusedRuns) {
     const file = `stryker.config-${run.name}.json`;
     new JsonFile(pkg, file, {
       marker: false,
@@ -74,6 +93,17 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
   pkg.gitignore.exclude('/reports/', '/.stryker-tmp*/');
 }
 
+/**
+ * Stryker 8's jest runner narrows a mutant's run by test name only, and jest loads every test file to find the
+ * names (~5 s per mutant in core). tools/src/mutation-jest records during the dry run which file holds which test
+ * and keeps only the covering tests' files per mutant. Paths are from the sandbox jest runs in:
+ * `<package>/.stryker-tmp/sandbox-*` is four levels under the workspace root (tools/lib is compiled by `npm run mutation`).
+ */
+const COVERING_TEST_FILES_ONLY = {
+  testSequencer: '<rootDir>/../../../../tools/lib/mutation-jest/sequencer.js',
+  setupFilesAfterEnv: ['<rootDir>/../../../../tools/lib/mutation-jest/record-tests.js'],
+};
+
 function strykerConfig(options: {
   readonly jestConfig: Record<string, unknown>;
   readonly mutate: string[];
@@ -89,15 +119,15 @@ function strykerConfig(options: {
     jest: {
       projectType: 'custom',
       configFile: 'jest.config.json',
-      config: options.jestConfig,
+      config: { ...options.jestConfig, ...COVERING_TEST_FILES_ONLY },
       enableFindRelatedTests: false,
     },
     coverageAnalysis: 'perTest',
     mutate: options.mutate,
     // ts-jest only transpiles (isolatedModules); typecheck runs in the test task, not per mutant.
     checkers: [],
-    // Two cores shared by the whole machine: one test runner at a time.
-    concurrency: 1,
+    // No `concurrency`: Stryker's default, a test runner per core (one less above four cores). A run is meant to
+    // have the machine to itself; `--concurrency 1` leaves a core free.
     timeoutMS: 10_000,
     reporters: ['clear-text', 'progress', 'json', 'html'],
     jsonReporter: { fileName: `${reportDir}/mutation.json` },

@@ -3,6 +3,7 @@ import { MAX_STALLED_CHUNKS, collectTenant, collectTenantChunk, resumeWaitSecond
 import { collectAccounts } from '../src/account-collection';
 import {
   ResumableReader,
+  checkpointFolder,
   checkpointKey,
   decodeCheckpoint,
   encodeCheckpoint,
@@ -34,6 +35,13 @@ const MANAGEMENT = '111111111111';
 const RUN = { runId: '20240501T120000Z-abcdef', startedAt: new Date('2024-05-01T12:00:00.000Z') };
 const TENANT: Tenant = { tenantId: MANAGEMENT, tenantName: 'Acme', roleName: 'OrgMetaReader', externalId: 'tenant-secret-external-id' };
 const KEY = checkpointKey('org-accounts/', RUN.runId, MANAGEMENT);
+
+describe('where checkpoints live', () => {
+  it("keeps a tenant's checkpoint with its run's working files, which the run files' lifecycle rule expires", () => {
+    expect(checkpointFolder('org-accounts/', RUN.runId)).toBe('org-accounts/_runs/20240501T120000Z-abcdef/checkpoints/');
+    expect(KEY).toBe('org-accounts/_runs/20240501T120000Z-abcdef/checkpoints/111111111111.json.gz');
+  });
+});
 
 const config = resolveCollectConfig({
   flags: { 'ou-path': true, 'delegated-admins': true, contacts: true, regions: true, 'account-concurrency': 2 },
