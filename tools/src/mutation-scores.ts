@@ -126,13 +126,17 @@ export function readWorkspaceScores(root: string): { scores: PackageScores[]; mi
       const targetsFile = join(root, folder, name, 'mutation-targets.json');
       if (!existsSync(targetsFile)) continue;
       const targets = JSON.parse(readFileSync(targetsFile, 'utf8')) as MutationTargets;
-      const reports: MutationReport[] = [];
-      for (const report of targets.reports) {
-        const path = join(root, folder, name, report);
-        if (existsSync(path)) reports.push(JSON.parse(readFileSync(path, 'utf8')) as MutationReport);
-        else missingReports.push(relative(root, path));
-      }
-      scores.push(scorePackage(targets, reports));
+      const paths = targets.reports.map((report) => join(root, folder, name, report));
+      const missing = paths.filter((path) => !existsSync(path));
+      // A package with a report missing is not scored: its files would all read as unmeasured.
+      if (missing.length > 0) missingReports.push(...missing.map((path) => relative(root, path)));
+      else
+        scores.push(
+          scorePackage(
+            targets,
+            paths.map((path) => JSON.parse(readFileSync(path, 'utf8')) as MutationReport),
+          ),
+        );
     }
   }
   return { scores, missingReports };
@@ -145,7 +149,7 @@ if (require.main === module) {
     ...missingReports.map((r) => `${r}: no report; run \`npm run mutation\` first`),
     ...scores.flatMap((s) => s.shortfalls),
   ];
-  if (scores.length === 0) problems.push('no mutation-targets.json found: run this from the workspace root');
+  if (scores.length === 0 && missingReports.length === 0) problems.push('no mutation-targets.json found: run this from the workspace root');
   if (problems.length > 0) {
     console.error(`Mutation scores under target (surviving mutants are listed in each package's reports/mutation*/mutation.html):`);
     for (const p of problems) console.error(`  - ${p}`);

@@ -131,6 +131,9 @@ describe('`node tools/lib/mutation-scores.js` at the workspace root', () => {
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('packages/core/reports/mutation/mutation.json: no report; run `npm run mutation` first');
+    // One line for the missing report, not one per file it would have scored.
+    expect(result.stderr).not.toContain('not in the reports');
+    expect(result.stdout).not.toContain('| file |');
   });
 
   it('fails outside a workspace instead of passing on nothing', () => {
