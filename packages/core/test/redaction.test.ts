@@ -1,5 +1,5 @@
 import { SecretMasker, safeText } from '../src';
-import { MASK, maskingLogger } from '../src/redaction';
+import { MASK, displaySafe, maskingLogger } from '../src/redaction';
 import { RecordingLogger } from './fakes';
 
 describe('SecretMasker', () => {
@@ -37,5 +37,26 @@ describe('maskingLogger', () => {
     secrets.add('tenant-secret-1');
     logger.error('AssumeRole failed: tenant-secret-1', { hint: 'tenant-secret-1' });
     expect(recorded.lines).toEqual([{ level: 'error', message: `AssumeRole failed: ${MASK}`, fields: { hint: MASK } }]);
+  });
+});
+
+describe('secrets and unsafe text at the edges', () => {
+  it('masks a two-character secret, and a secret that contains another as a whole, leaving no tail of it', () => {
+    const masker = new SecretMasker(['ab']);
+    expect(masker.mask('xabx')).toBe('x***x');
+
+    const nested = new SecretMasker();
+    nested.add('ext-1');
+    nested.add('ext-1-tenant-long');
+    expect(nested.mask('id=ext-1-tenant-long; id=ext-1')).toBe('id=***; id=***');
+  });
+
+  it('shows carriage returns and tabs escaped, so they cannot rewrite or misalign a line', () => {
+    expect(displaySafe('a\rb\tc')).toBe('a\\rb\\tc');
+  });
+
+  it('keeps a value of exactly the maximum length whole, and cuts one character more', () => {
+    expect(displaySafe('x'.repeat(8), 8)).toBe('xxxxxxxx');
+    expect(displaySafe('x'.repeat(9), 8)).toBe('xxxxxxxx… (1 more characters)');
   });
 });
