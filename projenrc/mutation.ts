@@ -34,6 +34,10 @@ export interface FocusedMutationRun {
   readonly breakThreshold: number;
 }
 
+/** Where a package's main run and each focused run write their reports (one home for the Stryker configs and the targets). */
+const MAIN_REPORT_DIR = 'reports/mutation';
+const focusedReportDir = (name: string) => `reports/mutation-${name}`;
+
 /** Minimum mutation score of each decision-making file. */
 export const DECISION_FILE_TARGET = 80;
 
@@ -53,11 +57,11 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
       // .tsx too: html-report's Preact templates decide what the page shows.
       mutate: ['src/**/*.ts', 'src/**/*.tsx', ...[...(options.ignoreSources ?? []), ...focusedSources].map((s) => `!${s}`)],
       breakThreshold: options.breakThreshold,
-      reportDir: 'reports/mutation',
+      reportDir: MAIN_REPORT_DIR,
     }),
   });
   const mutation = pkg.addTask('mutation', {
-    description: `Mutation testing of the unit tests (StrykerJS); reports in reports/mutation/${focusedRuns.map((r) => `, reports/mutation-${r.name}/`).join('')}`,
+    description: `Mutation testing of the unit tests (StrykerJS); reports in ${[MAIN_REPORT_DIR, ...focusedRuns.map((r) => focusedReportDir(r.name))].map((dir) => `${dir}/`).join(', ')}`,
     exec: 'stryker run stryker.config.json',
     receiveArgs: true,
   });
@@ -65,7 +69,7 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
   new JsonFile(pkg, 'mutation-targets.json', {
     obj: {
       package: pkg.package.packageName,
-      reports: ['reports/mutation/mutation.json', ...focusedRuns.map((r) => `reports/mutation-${r.name}/mutation.json`)],
+      reports: [MAIN_REPORT_DIR, ...focusedRuns.map((r) => focusedReportDir(r.name))].map((dir) => `${dir}/mutation.json`),
       overall: options.overallTarget,
       files: Object.fromEntries((options.decisionFiles ?? []).map((file) => [file, DECISION_FILE_TARGET])),
     },
@@ -81,11 +85,11 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
         },
         mutate: run.mutate,
         breakThreshold: run.breakThreshold,
-        reportDir: `reports/mutation-${run.name}`,
+        reportDir: focusedReportDir(run.name),
       }),
     });
     pkg.addTask(`mutation:${run.name}`, {
-      description: `Mutation testing of ${run.mutate.join(', ')} against ${run.tests.join(', ')} only; reports in reports/mutation-${run.name}/`,
+      description: `Mutation testing of ${run.mutate.join(', ')} against ${run.tests.join(', ')} only; reports in ${focusedReportDir(run.name)}/`,
       exec: `stryker run ${file}`,
       receiveArgs: true,
     });

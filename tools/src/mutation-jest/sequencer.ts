@@ -4,10 +4,21 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import Sequencer from '@jest/test-sequencer';
-import { ACTIVE_MUTANT_VARIABLE, filesForMutantRun, parseTestFilesMap, testFilesMapPath } from './test-files';
+import { ACTIVE_MUTANT_VARIABLE, TestFileEntry, filesForMutantRun, parseTestFilesMap, testFilesMapPath } from './test-files';
 
 type SequencerOptions = ConstructorParameters<typeof Sequencer>[0];
 type Test = Parameters<Sequencer['sort']>[0][number];
+
+// The map is complete once the dry run ends, before any mutant runs: a test runner process reads it once, not per mutant.
+const mapsRead = new Map<string, TestFileEntry[]>();
+
+function testFilesMap(path: string): TestFileEntry[] | undefined {
+  if (!mapsRead.has(path)) {
+    if (!existsSync(path)) return undefined;
+    mapsRead.set(path, parseTestFilesMap(readFileSync(path, 'utf8')));
+  }
+  return mapsRead.get(path);
+}
 
 export default class CoveringTestFilesSequencer extends Sequencer {
   private readonly testNamePattern: string | undefined;
@@ -19,12 +30,9 @@ export default class CoveringTestFilesSequencer extends Sequencer {
 
   override async sort(tests: Test[]): Promise<Test[]> {
     const sorted = await super.sort(tests);
-    const mapPath = testFilesMapPath();
     const activeMutant = process.env[ACTIVE_MUTANT_VARIABLE];
-    const files =
-      activeMutant !== undefined && existsSync(mapPath)
-        ? filesForMutantRun(parseTestFilesMap(readFileSync(mapPath, 'utf8')), this.testNamePattern, activeMutant)
-        : undefined;
+    const map = activeMutant === undefined ? undefined : testFilesMap(testFilesMapPath());
+    const files = map === undefined ? undefined : filesForMutantRun(map, this.testNamePattern, activeMutant);
     return files === undefined ? sorted : sorted.filter((test) => files.has(test.path));
   }
 }
