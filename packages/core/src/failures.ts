@@ -63,13 +63,22 @@ function safeCode(error: unknown, secrets: SecretMasker | undefined): string {
 
 /** A setting as the operator sets it on this surface (`--bucket` / `REPORT_BUCKET_NAME`). */
 function named(context: FailureContext, key: keyof CollectConfig): string {
-  return settingName(key, context.surface) ?? settingName(key, 'cli') ?? key;
+  return nameOnSurface(context.surface, key);
+}
+
+function nameOnSurface(surface: Surface, key: keyof CollectConfig): string {
+  return settingName(key, surface) ?? settingName(key, 'cli') ?? key;
 }
 
 /** How to collect one tenant again: `--tenant` in the CLI; the Lambda collects every tenant on its next run. */
 export function rerunTenantHint(surface: Surface, tenantId: string): string {
   const flag = settingName('tenantIds', surface);
   return flag ? `Re-run it with ${flag} ${tenantId}.` : 'The next scheduled run collects it again (or start the function now).';
+}
+
+/** What to do about a tenant whose chunks keep reading nothing new: its calls are throttled or too slow. */
+export function stalledTenantHint(surface: Surface, tenantId: string): string {
+  return `Check what else calls this organization's APIs (throttling), or lower ${nameOnSurface(surface, 'orgRps')}. ${rerunTenantHint(surface, tenantId)}`;
 }
 
 function organizationsPermissionHint(context: FailureContext, action: string): string {

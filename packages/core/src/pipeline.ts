@@ -8,6 +8,7 @@ import {
   externalIdMissing,
   failureContextFor,
   rerunTenantHint,
+  stalledTenantHint,
   tenantTableFailure,
   type CollectionStage,
   type FailureContext,
@@ -711,19 +712,18 @@ function giveUpReason(
   surface: Surface,
   tenant: Tenant,
 ): FailureDetails | undefined {
-  const rerun = rerunTenantHint(surface, tenant.tenantId);
   if (checkpoint.stalledChunks > MAX_STALLED_CHUNKS) {
     return {
       code: 'TenantStalled',
       message: `The organization answered nothing new in ${checkpoint.stalledChunks} invocations in a row (${reason === 'throttled' ? 'throttled' : 'out of time'}); ${accounts} account(s) had been listed.`,
-      hint: `Check what else calls this organization's APIs (throttling), or lower --org-rps / ORG_RPS. ${rerun}`,
+      hint: stalledTenantHint(surface, tenant.tenantId),
     };
   }
   if (stopPausingAt && now.getTime() >= stopPausingAt.getTime()) {
     return {
       code: 'TenantOutOfTime',
       message: `The tenant was still being collected after ${checkpoint.chunks} invocations when the run's time ran out (${accounts} account(s) listed); it was stopped so the run can write its manifest.`,
-      hint: `Collect this tenant on its own, with the CLI (no time limit) or a run of its own. ${rerun}`,
+      hint: `Collect this tenant on its own, with the CLI (no time limit) or a run of its own. ${rerunTenantHint(surface, tenant.tenantId)}`,
     };
   }
   return undefined;

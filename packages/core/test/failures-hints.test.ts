@@ -6,6 +6,7 @@ import {
   failureContextFor,
   remediationHint,
   rerunTenantHint,
+  stalledTenantHint,
   tenantTableFailure,
   type CollectionStage,
   type FailureContext,
@@ -291,6 +292,17 @@ describe('rerunTenantHint', () => {
   it('names the --tenant flag in the CLI and the next run in the Lambda', () => {
     expect(rerunTenantHint('cli', '222222222222')).toBe('Re-run it with --tenant 222222222222.');
     expect(rerunTenantHint('lambda', '222222222222')).toBe('The next scheduled run collects it again (or start the function now).');
+  });
+});
+
+describe('stalledTenantHint', () => {
+  it('names the pace setting as each surface sets it: the Lambda has no --org-rps flag', () => {
+    expect(stalledTenantHint('cli', '222222222222')).toBe(
+      "Check what else calls this organization's APIs (throttling), or lower --org-rps / ORG_RPS. Re-run it with --tenant 222222222222.",
+    );
+    expect(stalledTenantHint('lambda', '222222222222')).toBe(
+      "Check what else calls this organization's APIs (throttling), or lower ORG_RPS. The next scheduled run collects it again (or start the function now).",
+    );
   });
 });
 

@@ -359,7 +359,7 @@ describe('collectTenantChunk', () => {
         error: {
           code: 'TenantStalled',
           message: 'The organization answered nothing new in 6 invocations in a row (out of time); 0 account(s) had been listed.',
-          hint: "Check what else calls this organization's APIs (throttling), or lower --org-rps / ORG_RPS. The next scheduled run collects it again (or start the function now).",
+          hint: "Check what else calls this organization's APIs (throttling), or lower ORG_RPS. The next scheduled run collects it again (or start the function now).",
         },
       }),
     });
