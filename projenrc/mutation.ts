@@ -49,6 +49,7 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
   const focusedRuns = options.focusedRuns ?? [];
   // Each source file is mutated by exactly one run: a focused run's files are left out of the main one.
   const focusedSources = focusedRuns.flatMap((run) => run.mutate);
+  const reportDirs = [MAIN_REPORT_DIR, ...focusedRuns.map((run) => focusedReportDir(run.name))];
   new JsonFile(pkg, 'stryker.config.json', {
     // Stryker rejects unknown keys such as projen's "//" marker; .gitattributes still marks the file generated.
     marker: false,
@@ -61,7 +62,7 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
     }),
   });
   const mutation = pkg.addTask('mutation', {
-    description: `Mutation testing of the unit tests (StrykerJS); reports in ${[MAIN_REPORT_DIR, ...focusedRuns.map((r) => focusedReportDir(r.name))].map((dir) => `${dir}/`).join(', ')}`,
+    description: `Mutation testing of the unit tests (StrykerJS); reports in ${reportDirs.map((dir) => `${dir}/`).join(', ')}`,
     exec: 'stryker run stryker.config.json',
     receiveArgs: true,
   });
@@ -69,7 +70,7 @@ export function addMutationTesting(pkg: typescript.TypeScriptProject, options: M
   new JsonFile(pkg, 'mutation-targets.json', {
     obj: {
       package: pkg.package.packageName,
-      reports: [MAIN_REPORT_DIR, ...focusedRuns.map((r) => focusedReportDir(r.name))].map((dir) => `${dir}/mutation.json`),
+      reports: reportDirs.map((dir) => `${dir}/mutation.json`),
       overall: options.overallTarget,
       files: Object.fromEntries((options.decisionFiles ?? []).map((file) => [file, DECISION_FILE_TARGET])),
     },
